@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! x86 instruction forms for live text patching.
+//!
+//! C headers: [`arch/x86/include/asm/text-patching.h`](srctree/arch/x86/include/asm/text-patching.h),
+//! [`arch/x86/kernel/static_call.c`](srctree/arch/x86/kernel/static_call.c).
+//!
+//! The kernel rewrites a handful of instruction forms at run time: static call
+//! sites and trampolines, `text_poke_bp()` targets, kprobe'd branches. This
+//! crate knows those forms and nothing else:
+//!
+//! - [`insn`]: decode and encode CALL, JMP, Jcc (all 16 conditions, rel8 and
+//!   rel32), RET, INT3, the 2- and 5-byte NOPs and the 5-byte
+//!   `cs cs cs xor %eax,%eax`; displacements are range checked.
+//! - [`cond`]: evaluate a condition code against `EFLAGS`.
+//! - [`emulate`]: what an INT3 handler does for the instruction being patched
+//!   under it (new instruction pointer, push or pop).
+//! - [`static_call`]: classify a static call site or trampoline and compute the
+//!   bytes to write for a new target, conditional tail calls included.
+//!
+//! The crate is `no_std`, allocates nothing and has no panic path: it runs in
+//! `static_call_init()` before the console exists and in the INT3 handler.
+//! Functions that the INT3 path uses are `#[inline(always)]` so that they are
+//! compiled into the `noinstr` caller. kbuild builds it as a kernel crate; the
+//! same files build with cargo for host tests (`Cargo.toml` beside this file).
+
+#![cfg_attr(not(test), no_std)]
+
+pub mod cond;
+pub mod emulate;
+pub mod insn;
+pub mod static_call;
+
+pub use cond::Cond;
+pub use emulate::{Emulation, PokeLoc};
+pub use insn::{Code, Insn};
+pub use static_call::{SiteType, StaticCallEnv};
+
+/// Why an instruction could not be decoded, encoded or patched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// Fewer bytes than the instruction needs.
+    Truncated,
+    /// Not one of the forms this crate handles.
+    Unknown,
+    /// The target is out of reach of the displacement.
+    OutOfRange,
+    /// The form is known, but not allowed where it was found.
+    Unexpected,
+    /// A static call trampoline lacks its `ud1 %esp,%ecx` signature.
+    TrampolineSignature,
+}
+
+impl Error {
+    /// The negative errno that the C side receives for this error.
+    #[inline(always)]
+    pub const fn to_errno(self) -> i32 {
+        match self {
+            // -EINVAL: the bytes are not what they must be.
+            Error::Truncated | Error::Unknown | Error::Unexpected | Error::TrampolineSignature => {
+                -22
+            }
+            // -ERANGE: nothing was encoded.
+            Error::OutOfRange => -34,
+        }
+    }
+}

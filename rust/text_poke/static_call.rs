@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Inline static calls: which sites can be patched, and into what.
+//!
+//! A static call site is the instruction that objtool recorded in
+//! `.static_call_sites`: a CALL (or the NOP or XOR form it was patched to) for
+//! a plain call, and for a tail call a JMP, a RET or, since clang emits them,
+//! a conditional tail call `jcc.d32 __SCT__key`. A trampoline is a JMP or RET
+//! followed by the `ud1 %esp,%ecx` signature. The patcher keeps each site's
+//! form and changes only its target; a Jcc keeps its condition.
+
+use crate::insn::{Code, Insn, MAX_LEN, XOR5RAX};
+use crate::Error;
+
+/// The `ud1 %esp,%ecx` that follows the first instruction of a trampoline.
+pub const TRAMP_UD: [u8; 3] = [0x0f, 0xb9, 0xcc];
+
+/// Bytes a trampoline is checked against: its instruction and the signature.
+pub const TRAMP_LEN: usize = 8;
+
+/// What the C patcher asks for (`enum insn_type` in `static_call.c`, computed
+/// by `__sc_insn()` as `2 * tail + null`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum SiteType {
+    /// A call with a target.
+    Call = 0,
+    /// A call with a NULL target.
+    Nop = 1,
+    /// A tail call (or trampoline) with a target.
+    Jmp = 2,
+    /// A tail call (or trampoline) with a NULL target.
+    Ret = 3,
+}
+
+impl SiteType {
+    /// The type for a numeric `enum insn_type`, if it is one.
+    #[inline]
+    pub const fn from_raw(raw: u32) -> Option<SiteType> {
+        match raw {
+            0 => Some(SiteType::Call),
+            1 => Some(SiteType::Nop),
+            2 => Some(SiteType::Jmp),
+            3 => Some(SiteType::Ret),
+            _ => None,
+        }
+    }
+}
+
+/// What the patcher needs to know about the kernel that it cannot see in the
+/// site's bytes. Addresses are absolute; 0 means "none".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StaticCallEnv {
+    /// The new target; for a call already translated past call-depth thunks.
+    pub func: u64,
+    /// `__static_call_return0`: a call to it becomes [`XOR5RAX`].
+    pub ret0: u64,
+    /// `__static_call_return`, the `ret` that a NULL conditional tail call
+    /// jumps to.
+    pub ret: u64,
+    /// `x86_return_thunk` if the CPU wants it at this site, else 0.
+    pub rethunk_at: u64,
+    /// `x86_return_thunk` if the CPU wants it at all, else 0.
+    pub rethunk: u64,
+}
+
+/// The bytes to write, and what to emulate while writing them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Patch {
+    /// The new instruction.
+    pub code: Code,
+    /// The instruction that an INT3 on the site emulates while `code` is
+    /// written, when that is not `code` itself.
+    pub emulate: Option<Code>,
+}
+
+/// What a site or trampoline must contain, for error messages.
+#[inline]
+pub const fn expected(tail: bool, tramp: bool) -> &'static core::ffi::CStr {
+    match (tramp, tail) {
+        (true, _) => c"jmp.d32 or ret, then ud1 %esp,%ecx (0f b9 cc)",
+        (false, true) => c"jmp.d32, ret or jcc.d32",
+        (false, false) => c"call.d32, nopl (0f 1f 44 00 00) or cs cs cs xor %eax,%eax",
+    }
+}
+
+/// How many bytes of a site or trampoline whose first byte is `first` the
+/// checks read: 8 for a trampoline, 6 for a possible Jcc rel32, else 5.
+#[inline]
+pub const fn bytes_needed(first: u8, tramp: bool) -> usize {
+    if tramp {
+        TRAMP_LEN
+    } else if first == crate::insn::TWO_BYTE {
+        MAX_LEN
+    } else {
+        5
+    }
+}
+
+/// Checks a site (`tramp == false`) or trampoline and returns its current
+/// instruction.
+///
+/// # Examples
+///
+/// ```
+/// use text_poke::{static_call::validate, Cond, Error, Insn};
+///
+/// let site = [0x0f, 0x85, 0, 0, 0, 0];
+/// assert_eq!(validate(&site, true, false), Ok(Insn::Jcc32(Cond::Ne, 0)));
+/// assert_eq!(validate(&site, false, false), Err(Error::Unexpected));
+/// let tramp = [0xe9, 0, 0, 0, 0, 0x0f, 0xb9, 0xcc];
+/// assert_eq!(validate(&tramp, true, true), Ok(Insn::Jmp32(0)));
+/// ```
+#[inline]
+pub fn validate(bytes: &[u8], tail: bool, tramp: bool) -> Result<Insn, Error> {
+    if tramp && bytes.get(5..TRAMP_LEN) != Some(&TRAMP_UD[..]) {
+        return Err(Error::TrampolineSignature);
+    }
+    let insn = Insn::decode(bytes)?;
+    match (tail, insn) {
+        (true, Insn::Jmp32(_) | Insn::Ret) => Ok(insn),
+        (true, Insn::Jcc32(..)) if !tramp => Ok(insn),
+        (false, Insn::Call(_) | Insn::Nop5 | Insn::Xor5Rax) if !tramp => Ok(insn),
+        _ => Err(Error::Unexpected),
+    }
+}
+
+/// The patch that makes the site at `addr`, which now holds `cur`, do `ty`
+/// with the target in `env`.
+///
+/// A conditional tail call stays a Jcc with its condition: to `env.func`, or
+/// for a NULL target to the return thunk (or `__static_call_return`).
+///
+/// # Examples
+///
+/// ```
+/// use text_poke::static_call::{transform, StaticCallEnv};
+/// use text_poke::{Cond, Insn, SiteType};
+///
+/// let env = StaticCallEnv { func: 0x2000, ret: 0x3000, ..Default::default() };
+/// let site = Insn::Jcc32(Cond::Ne, 0);
+/// let p = transform(0x1000, &site, SiteType::Jmp, &env).unwrap();
+/// assert_eq!(Insn::decode(p.code.as_slice()), Ok(Insn::Jcc32(Cond::Ne, 0xffa)));
+/// let p = transform(0x1000, &site, SiteType::Ret, &env).unwrap();
+/// assert_eq!(Insn::decode(p.code.as_slice()).unwrap().target(0x1000), Some(0x3000));
+/// ```
+#[inline]
+pub fn transform(addr: u64, cur: &Insn, ty: SiteType, env: &StaticCallEnv) -> Result<Patch, Error> {
+    let plain = |insn: Insn| Patch {
+        code: insn.encode(),
+        emulate: None,
+    };
+    let patch = match (ty, *cur) {
+        (SiteType::Jmp | SiteType::Ret, Insn::Jcc32(cond, _)) => {
+            let target = match (ty, env.rethunk) {
+                (SiteType::Jmp, _) => env.func,
+                (_, 0) => env.ret,
+                (_, thunk) => thunk,
+            };
+            plain(Insn::jcc32(cond, addr, target)?)
+        }
+        (SiteType::Call, _) => {
+            let call = Insn::call(addr, env.func)?;
+            if env.func == env.ret0 {
+                Patch {
+                    code: Insn::Xor5Rax.encode(),
+                    emulate: Some(call.encode()),
+                }
+            } else {
+                plain(call)
+            }
+        }
+        (SiteType::Nop, _) => plain(Insn::Nop5),
+        (SiteType::Jmp, _) => plain(Insn::jmp32(addr, env.func)?),
+        (SiteType::Ret, _) if env.rethunk_at != 0 => plain(Insn::jmp32(addr, env.rethunk_at)?),
+        (SiteType::Ret, _) => Patch {
+            code: Insn::Ret.encode().pad_int3(XOR5RAX.len()),
+            emulate: None,
+        },
+    };
+    Ok(patch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulate::PokeLoc;
+    use crate::insn::{NOP5, XOR5RAX};
+    use crate::Cond;
+
+    const SITE: u64 = 0xffff_ffff_8100_0350;
+    const FUNC: u64 = 0xffff_ffff_8120_0000;
+    const RET0: u64 = 0xffff_ffff_8130_0000;
+    const RET: u64 = 0xffff_ffff_8130_0010;
+    const THUNK: u64 = 0xffff_ffff_8140_0000;
+
+    fn env(func: u64, rethunk: bool) -> StaticCallEnv {
+        StaticCallEnv {
+            func,
+            ret0: RET0,
+            ret: RET,
+            rethunk_at: if rethunk { THUNK } else { 0 },
+            rethunk: if rethunk { THUNK } else { 0 },
+        }
+    }
+
+    /// Applies a patch the way `text_poke_bp()` would check it.
+    fn written(p: &Patch) -> Insn {
+        let emulate = p.emulate.unwrap_or(p.code);
+        PokeLoc::new(p.code.as_slice(), emulate.as_slice()).expect("text_poke_bp accepts it");
+        Insn::decode(p.code.as_slice()).unwrap()
+    }
+
+    #[test]
+    fn validate_every_form() {
+        let jcc = |c: Cond| Insn::Jcc32(c, 0x100).encode().padded();
+        let five = |c: Code| {
+            let mut b = [0xcc; 8];
+            b[..c.len()].copy_from_slice(c.as_slice());
+            b
+        };
+        for c in Cond::ALL {
+            assert_eq!(validate(&jcc(c), true, false), Ok(Insn::Jcc32(c, 0x100)));
+            assert_eq!(validate(&jcc(c), false, false), Err(Error::Unexpected));
+        }
+        for ok in [Insn::Call(1), Insn::Nop5, Insn::Xor5Rax] {
+            assert_eq!(validate(&five(ok.encode()), false, false), Ok(ok));
+            assert_eq!(validate(&five(ok.encode()), true, false), Err(Error::Unexpected));
+        }
+        for ok in [Insn::Jmp32(1), Insn::Ret] {
+            assert_eq!(validate(&five(ok.encode()), true, false), Ok(ok));
+            assert_eq!(validate(&five(ok.encode()), false, false), Err(Error::Unexpected));
+        }
+        for bad in [Insn::Jmp8(1), Insn::Jcc8(Cond::E, 1), Insn::Int3, Insn::Nop2] {
+            assert_eq!(validate(&five(bad.encode()), true, false), Err(Error::Unexpected));
+            assert_eq!(validate(&five(bad.encode()), false, false), Err(Error::Unexpected));
+        }
+        assert_eq!(validate(&[0x90; 8], false, false), Err(Error::Unknown));
+        assert_eq!(validate(&[0xe8, 0, 0], false, false), Err(Error::Truncated));
+    }
+
+    #[test]
+    fn validate_trampolines() {
+        let mut t = [0xe9, 1, 2, 3, 4, 0x0f, 0xb9, 0xcc];
+        assert_eq!(validate(&t, true, true), Ok(Insn::Jmp32(0x0403_0201)));
+        t[..5].copy_from_slice(&[0xc3, 0xcc, 0xcc, 0xcc, 0xcc]);
+        assert_eq!(validate(&t, true, true), Ok(Insn::Ret));
+        t[7] = 0x90;
+        assert_eq!(validate(&t, true, true), Err(Error::TrampolineSignature));
+        assert_eq!(validate(&t[..6], true, true), Err(Error::TrampolineSignature));
+        // A Jcc is never a trampoline, even with the signature.
+        let mut j = [0x0f, 0x85, 0, 0, 0, 0x0f, 0xb9, 0xcc];
+        assert_eq!(validate(&j, true, true), Err(Error::Unexpected));
+        j[..5].copy_from_slice(&NOP5);
+        assert_eq!(validate(&j, true, true), Err(Error::Unexpected));
+    }
+
+    #[test]
+    fn transform_table() {
+        let call = Insn::Call(0);
+        for rethunk in [false, true] {
+            let e = env(FUNC, rethunk);
+            let p = transform(SITE, &call, SiteType::Call, &e).unwrap();
+            assert_eq!(written(&p).target(SITE), Some(FUNC));
+            let p = transform(SITE, &call, SiteType::Call, &env(RET0, rethunk)).unwrap();
+            assert_eq!(p.code.as_slice(), &XOR5RAX);
+            assert_eq!(Insn::decode(p.emulate.unwrap().as_slice()).unwrap().target(SITE), Some(RET0));
+            written(&p);
+            let p = transform(SITE, &call, SiteType::Nop, &env(0, rethunk)).unwrap();
+            assert_eq!((written(&p), p.code.as_slice()), (Insn::Nop5, &NOP5[..]));
+            let jmp = Insn::Jmp32(0);
+            let p = transform(SITE, &jmp, SiteType::Jmp, &e).unwrap();
+            assert_eq!(written(&p).target(SITE), Some(FUNC));
+            let p = transform(SITE, &jmp, SiteType::Ret, &env(0, rethunk)).unwrap();
+            if rethunk {
+                assert_eq!(written(&p).target(SITE), Some(THUNK));
+            } else {
+                assert_eq!(p.code.as_slice(), &[0xc3, 0xcc, 0xcc, 0xcc, 0xcc]);
+                assert_eq!(written(&p), Insn::Ret);
+            }
+        }
+    }
+
+    #[test]
+    fn conditional_tail_calls_keep_their_condition() {
+        for c in Cond::ALL {
+            let site = Insn::Jcc32(c, 0);
+            for (ty, func, rethunk, want) in [
+                (SiteType::Jmp, FUNC, false, FUNC),
+                (SiteType::Jmp, FUNC, true, FUNC),
+                (SiteType::Ret, 0, false, RET),
+                (SiteType::Ret, 0, true, THUNK),
+            ] {
+                let p = transform(SITE, &site, ty, &env(func, rethunk)).unwrap();
+                let insn = written(&p);
+                assert_eq!((insn.cond(), insn.target(SITE), insn.len()), (Some(c), Some(want), 6));
+            }
+        }
+    }
+
+    #[test]
+    fn out_of_range_is_an_error() {
+        let far = SITE.wrapping_add(1 << 32);
+        for (cur, ty) in [
+            (Insn::Call(0), SiteType::Call),
+            (Insn::Jmp32(0), SiteType::Jmp),
+            (Insn::Jcc32(Cond::E, 0), SiteType::Jmp),
+        ] {
+            assert_eq!(transform(SITE, &cur, ty, &env(far, false)), Err(Error::OutOfRange));
+        }
+        let mut e = env(0, true);
+        e.rethunk_at = far;
+        assert_eq!(transform(SITE, &Insn::Ret, SiteType::Ret, &e), Err(Error::OutOfRange));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(bytes_needed(0x0f, false), 6);
+        assert_eq!(bytes_needed(0xe8, false), 5);
+        assert_eq!(bytes_needed(0xe9, true), 8);
+        assert_eq!(SiteType::from_raw(3), Some(SiteType::Ret));
+        assert_eq!(SiteType::from_raw(4), None);
+        assert_ne!(expected(true, false), expected(false, false));
+        assert_ne!(expected(true, true), expected(true, false));
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boot.sh [NAME [LOG]]
+#
+# Boot $BUILD/NAME/arch/x86/boot/bzImage (default NAME: out) under TCG with a
+# busybox initramfs, console to LOG. Exit 0 when the boot reached the marker
+# with no BUG, Oops, WARNING, Call Trace, KUnit failure or panic in the log.
+# BOOT_TIMEOUT (seconds) bounds the boot; BOOT_APPEND adds to the command
+# line; BOOT_TESTS names extra /tests/*.sh scripts for the guest.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:-out}
+OUT=$BUILD/$name
+log=${2:-$LOGS/boot-$name.log}
+timeout=${BOOT_TIMEOUT:-120}
+kernel=$OUT/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no kernel at $kernel: build it first"
+
+# The initramfs, made with the kernel's own gen_init_cpio: no root needed for
+# the console device node.
+initrd=$OUT/textpoke-initramfs.cpio
+list=$OUT/textpoke-initramfs.list
+{
+	echo "dir /dev 755 0 0"
+	echo "nod /dev/console 600 0 0 c 5 1"
+	for d in /bin /proc /sys /tests /lib /lib/modules; do echo "dir $d 755 0 0"; done
+	echo "file /bin/busybox $(command -v busybox) 755 0 0"
+	echo "file /init $TOP/workbench/init.sh 755 0 0"
+	for t in ${BOOT_TESTS:-}; do echo "file /tests/$(basename "$t") $t 755 0 0"; done
+	for m in ${BOOT_MODULES:-}; do echo "file /lib/modules/$(basename "$m") $m 644 0 0"; done
+} > "$list"
+"$OUT/usr/gen_init_cpio" "$list" > "$initrd"
+
+append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 ${BOOT_APPEND:-}"
+start=$(date +%s.%N)
+set +e
+timeout "$timeout" qemu-system-x86_64 -cpu EPYC -smp 2 -m 512M \
+	${BOOT_ACCEL:+-accel "$BOOT_ACCEL"} \
+	-display none -monitor none -no-reboot -serial "file:$log" \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" </dev/null 2>"$log.qemu"
+rc=$?
+set -e
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+printf '%.1f\n' "$secs" > "$log.seconds"
+
+fail() { echo "FAIL: $name boot: $*"; echo "      log: $log"; exit 1; }
+[ $rc -ne 124 ] || fail "timed out after $timeout s"
+# A bare "WARNING:" also starts the harmless SRSO line that -cpu EPYC causes.
+bad=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING:|Call Trace|^ *not ok|Kernel panic' "$log" |
+      grep -v 'Speculative Return Stack Overflow: WARNING' | head -5 || true)
+[ -z "$bad" ] || fail "$(echo "$bad" | head -1)"
+grep -q TEXTPOKE-BOOT-OK "$log" || fail "no boot marker (qemu exit $rc, $(wc -l < "$log") log lines)"
+printf 'PASS: %s boot in %.1f s\n' "$name" "$secs"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh [NAME [EXTRA-CONFIG-LINE...]]
+#
+# Configure (tinyconfig + workbench/textpoke.config + extra lines) and build
+# $SRC into $BUILD/NAME (default: out). Fails when a requested option did not
+# make it into .config, and when objtool reports a warning that the base tree
+# does not have (workbench/objtool-baseline.txt).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:-out}; shift || true
+OUT=$BUILD/$name
+KMAKE=("${KMAKE[@]/#O=*/O=$OUT}")
+log=$LOGS/build-$name.log
+mkdir -p "$OUT"
+
+frag=$OUT/textpoke.config
+{ cat "$TOP/workbench/textpoke.config"; printf '%s\n' "$@"; } > "$frag.new"
+if ! cmp -s "$frag.new" "$frag" || [ ! -f "$OUT/.config" ]; then
+	step "configuring $name: tinyconfig + textpoke.config $*"
+	"${KMAKE[@]}" -s tinyconfig >/dev/null
+	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "$frag.new" >/dev/null
+	"${KMAKE[@]}" -s olddefconfig >/dev/null
+	mv "$frag.new" "$frag"
+else
+	rm -f "$frag.new"
+fi
+bad=0
+while read -r line; do
+	case "$line" in ''|'#'*) continue ;; esac
+	opt=${line%%=*}
+	if [ "${line#*=}" = n ]; then
+		want="# $opt is not set"
+	else
+		want=$line
+	fi
+	grep -qxF "$want" "$OUT/.config" || { echo "ERROR: $line requested, .config has: $(grep -E "(^| )$opt[= ]" "$OUT/.config" || echo nothing)"; bad=1; }
+done < "$frag"
+[ $bad -eq 0 ] || { rm -f "$frag"; die "configuration dropped options (missing dependency or toolchain?)"; }
+
+step "building $name ($(nproc) jobs, log: ${log#$TOP/})"
+start=$(date +%s)
+if ! "${KMAKE[@]}" bzImage modules > "$log" 2>&1; then
+	grep -E "error|Error" "$log" | head -30
+	die "kernel build failed, see $log"
+fi
+info "built in $(( $(date +%s) - start )) s: $(du -h "$OUT/arch/x86/boot/bzImage" | cut -f1) bzImage"
+
+# objtool: a warning is compared without its offset, which moves with any edit.
+grep -h "warning: objtool:" "$log" | sed -E 's/\+0x[0-9a-f]+//g' | sort -u > "$OUT/objtool-warnings.txt" || true
+new=$(comm -13 <(sort -u "$TOP/workbench/objtool-baseline.txt") "$OUT/objtool-warnings.txt")
+if [ -n "$new" ]; then
+	echo "$new"
+	die "objtool warnings that the base tree does not have (above)"
+fi
+info "objtool: $(wc -l < "$OUT/objtool-warnings.txt") warnings, none new"

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings of the workbench scripts. Sourced, never run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+SRC=$BUILD/linux          # base tree + series, a git repository
+OUT=$BUILD/out            # O= directory of the kernel build
+LOGS=$BUILD/logs
+BINDGEN_VERSION=0.73.2
+
+RUSTC=/usr/bin/rustc
+RUSTDOC=/usr/bin/rustdoc
+RUST_LIB_SRC=/usr/lib/rustlib/src/rust/library
+BINDGEN=${CARGO_HOME:-$HOME/.cargo}/bin/bindgen
+export LIBCLANG_PATH=/usr/lib/llvm-19/lib
+export RUST_LIB_SRC
+
+# Every kernel make goes through these variables: the rustup toolchain that
+# may come first on PATH has no library source, Debian's rustc-web has.
+KMAKE=(make -C "$SRC" O="$OUT" LLVM=-19 -j"$(nproc)"
+       RUSTC="$RUSTC" RUSTDOC="$RUSTDOC" BINDGEN="$BINDGEN"
+       RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
+       HOSTRUSTC="$RUSTC")
+
+mkdir -p "$LOGS"
+
+step() { printf '==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

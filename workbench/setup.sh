@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the toolchain this workbench needs. Idempotent: when everything is
+# present it only prints the versions.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(linux-source-6.12 clang-19 lld-19 llvm-19 libclang-19-dev rustc-web
+      rust-web-src libelf-dev flex bison bc libssl-dev qemu-system-x86
+      busybox-static cpio python3 git make
+      rust-web-clippy rustfmt-web)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	step "installing Debian packages: ${missing[*]}"
+	SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! "$BINDGEN" --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then
+	step "installing bindgen-cli $BINDGEN_VERSION with cargo (a few minutes)"
+	cargo install --locked --quiet bindgen-cli --version "$BINDGEN_VERSION"
+fi
+
+[ -x "$RUSTC" ] || die "$RUSTC missing after install (package rustc-web)"
+[ -d "$RUST_LIB_SRC/core" ] || die "Rust library source missing at $RUST_LIB_SRC (package rust-web-src)"
+
+info "clang:   $(clang-19 --version | head -1)"
+info "rustc:   $($RUSTC --version)"
+info "bindgen: $($BINDGEN --version)"
+info "qemu:    $(qemu-system-x86_64 --version | head -1)"
+info "base:    linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make $SRC: Debian's linux-source-6.12 unpacked as a git repository with one
+# base commit (tag "base"), then the series from patches/ as commits on branch
+# "series" and, on top of it, the reproducer on branch "repro".
+#
+# Commits are built in a private index (no working-tree churn), with fixed
+# dates, so the same overlay always gives the same commit ids and a re-run
+# only touches the files that really changed: kbuild rebuilds incrementally.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+TARBALL=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -1)
+[ -n "$TARBALL" ] || die "no /usr/src/linux-source-6.12.tar.*: run workbench/setup.sh"
+DEB_VERSION=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+
+export GIT_AUTHOR_NAME="text_poke series" GIT_AUTHOR_EMAIL="text-poke@localhost"
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+g() { git -C "$SRC" "$@"; }
+
+base_subject="Debian linux-source-6.12 $DEB_VERSION"
+if [ ! -d "$SRC/.git" ] || [ "$(g log -1 --format=%s base 2>/dev/null)" != "$base_subject" ]; then
+	step "unpacking $TARBALL ($DEB_VERSION)"
+	rm -rf "$SRC" "$OUT"
+	mkdir -p "$SRC"
+	tar -xf "$TARBALL" -C "$SRC" --strip-components=1
+	g init -q -b series
+	g config core.autocrlf false
+	g config gc.auto 0
+	g add -A -f .  # Debian's .gitignore ignores the top level
+	g commit -q -m "$base_subject" --no-verify
+	g tag -f base >/dev/null
+fi
+info "base: $(make -s -C "$SRC" kernelversion) ($base_subject)"
+
+# build_commit PARENT DIR: prints the id of a commit that applies DIR on PARENT.
+build_commit() {
+	local parent=$1 dir=$2 idx f mode
+	idx=$(mktemp)
+	GIT_INDEX_FILE=$idx g read-tree "$parent"
+	if [ -f "$dir/files" ]; then
+		while read -r f; do
+			case "$f" in ''|'#'*) continue ;; esac
+			[ -f "$TOP/$f" ] || die "$dir/files: $f does not exist"
+			mode=100644; [ -x "$TOP/$f" ] && mode=100755
+			GIT_INDEX_FILE=$idx g update-index --add --cacheinfo \
+				"$mode,$(g hash-object -w "$TOP/$f"),$f"
+		done < "$dir/files"
+	fi
+	for f in "$dir"/*.diff; do
+		[ -e "$f" ] || continue
+		GIT_INDEX_FILE=$idx g apply --cached --whitespace=nowarn "$f" ||
+			die "$(basename "$dir")/$(basename "$f") does not apply to $base_subject"
+	done
+	g commit-tree "$(GIT_INDEX_FILE=$idx g write-tree)" -p "$parent" -F "$dir/message"
+	rm -f "$idx"
+}
+
+head=$(g rev-parse base)
+n=0
+for dir in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*/; do
+	[ -d "$dir" ] || continue
+	head=$(build_commit "$head" "${dir%/}")
+	n=$((n + 1))
+done
+repro=$(build_commit "$head" "$TOP/patches/repro")
+
+g branch -f repro "$repro"
+if [ "$(g rev-parse HEAD)" != "$head" ] || [ -n "$(g status --porcelain)" ]; then
+	g checkout -q -f -B series "$head"
+fi
+info "series: $n commits on branch series, reproducer on branch repro"
+g log --oneline base..series | sed 's/^/      /'
