@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # boot.sh [NAME [LOG]]
+# boot.sh --verdict NAME LOG: only judge an existing log.
 #
 # Boot $BUILD/NAME/arch/x86/boot/bzImage (default NAME: out) under TCG with a
 # busybox initramfs, console to LOG. Exit 0 when the boot reached the marker
@@ -11,11 +12,30 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+verdict_only=
+[ "${1:-}" != --verdict ] || { verdict_only=1; shift; }
 name=${1:-out}
 OUT=$BUILD/$name
 log=${2:-$LOGS/boot-$name.log}
 timeout=${BOOT_TIMEOUT:-120}
 kernel=$OUT/arch/x86/boot/bzImage
+
+fail() { echo "FAIL: $name boot: $*"; echo "      log: $log"; exit 1; }
+
+# verdict: the boot passed when it reached the marker and printed no BUG,
+# Oops, WARNING, Call Trace, KUnit failure or panic.
+verdict() {
+	# A bare "WARNING:" also starts the harmless SRSO line of -cpu EPYC.
+	local bad
+	bad=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING:|Call Trace|^ *not ok|Kernel panic' "$log" |
+	      grep -v 'Speculative Return Stack Overflow: WARNING' | head -5 || true)
+	[ -z "$bad" ] || fail "$(echo "$bad" | head -1)"
+	grep -q TEXTPOKE-BOOT-OK "$log" || fail "no boot marker ($(wc -l < "$log") log lines)"
+}
+if [ -n "$verdict_only" ]; then
+	verdict
+	exit 0
+fi
 [ -f "$kernel" ] || die "no kernel at $kernel: build it first"
 
 # The initramfs, made with the kernel's own gen_init_cpio: no root needed for
@@ -45,11 +65,6 @@ set -e
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 printf '%.1f\n' "$secs" > "$log.seconds"
 
-fail() { echo "FAIL: $name boot: $*"; echo "      log: $log"; exit 1; }
 [ $rc -ne 124 ] || fail "timed out after $timeout s"
-# A bare "WARNING:" also starts the harmless SRSO line that -cpu EPYC causes.
-bad=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING:|Call Trace|^ *not ok|Kernel panic' "$log" |
-      grep -v 'Speculative Return Stack Overflow: WARNING' | head -5 || true)
-[ -z "$bad" ] || fail "$(echo "$bad" | head -1)"
-grep -q TEXTPOKE-BOOT-OK "$log" || fail "no boot marker (qemu exit $rc, $(wc -l < "$log") log lines)"
+verdict
 printf 'PASS: %s boot in %.1f s\n' "$name" "$secs"

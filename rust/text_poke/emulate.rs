@@ -70,9 +70,7 @@ impl PokeLoc {
         let padding = text.get(insn.len()..).unwrap_or(&[]);
         let fills = insn.len() == len;
         let (opcode, disp) = match insn {
-            Insn::Ret | Insn::Jmp32(_) | Insn::Jmp8(_)
-                if padding.iter().any(|&b| b != INT3) =>
-            {
+            Insn::Ret | Insn::Jmp32(_) | Insn::Jmp8(_) if padding.iter().any(|&b| b != INT3) => {
                 return Err(Error::Unexpected)
             }
             Insn::Ret => (crate::insn::RET, 0),
@@ -108,9 +106,7 @@ impl PokeLoc {
             crate::insn::RET => Emulation::Ret,
             crate::insn::CALL => Emulation::Call(target),
             JMP32 | JMP8 => Emulation::Jump(target),
-            0x70..=0x7f if Cond::from_nibble(self.opcode).taken(flags) => {
-                Emulation::Jump(target)
-            }
+            0x70..=0x7f if Cond::from_nibble(self.opcode).taken(flags) => Emulation::Jump(target),
             0x70..=0x7f => Emulation::Jump(next),
             _ => return None,
         })
@@ -194,7 +190,14 @@ mod tests {
         for c in Cond::ALL {
             let code = Insn::Jcc32(c, -6).encode();
             let loc = PokeLoc::new(code.as_slice(), code.as_slice()).unwrap();
-            assert_eq!(loc, PokeLoc { opcode: 0x70 | c.code(), len: 6, disp: -6 });
+            assert_eq!(
+                loc,
+                PokeLoc {
+                    opcode: 0x70 | c.code(),
+                    len: 6,
+                    disp: -6
+                }
+            );
             // A taken Jcc to itself loops, a not-taken one falls through.
             for flags in flag_combinations() {
                 let want = if c.taken(flags) { ADDR } else { ADDR + 6 };
@@ -232,7 +235,11 @@ mod tests {
 
     #[test]
     fn unknown_compact_opcode() {
-        let loc = PokeLoc { opcode: 0x90, len: 1, disp: 0 };
+        let loc = PokeLoc {
+            opcode: 0x90,
+            len: 1,
+            disp: 0,
+        };
         assert_eq!(loc.emulate(ADDR, 0), None);
         assert_eq!(execute(&Insn::Xor5Rax, ADDR, 0), None);
         assert_eq!(execute(&Insn::Int3, ADDR, 0), None);

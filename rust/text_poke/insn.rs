@@ -80,7 +80,10 @@ impl Code {
             i += 1;
         }
         // INVARIANT: `i` stops at `MAX_LEN` at most.
-        Code { bytes, len: i as u8 }
+        Code {
+            bytes,
+            len: i as u8,
+        }
     }
 
     /// The opcode byte and a little-endian rel32.
@@ -350,13 +353,7 @@ mod tests {
     use super::*;
 
     fn all_forms() -> Vec<Insn> {
-        let mut v = vec![
-            Insn::Ret,
-            Insn::Int3,
-            Insn::Nop2,
-            Insn::Nop5,
-            Insn::Xor5Rax,
-        ];
+        let mut v = vec![Insn::Ret, Insn::Int3, Insn::Nop2, Insn::Nop5, Insn::Xor5Rax];
         for d in [i32::MIN, -129, -128, -1, 0, 1, 127, 128, i32::MAX] {
             v.push(Insn::Call(d));
             v.push(Insn::Jmp32(d));
@@ -400,7 +397,10 @@ mod tests {
         assert_eq!(jne.as_slice(), &[0x0f, 0x85, 0x78, 0x56, 0x34, 0x12]);
         assert_eq!(Insn::Jcc8(Cond::G, -2).encode().as_slice(), &[0x7f, 0xfe]);
         assert_eq!(Insn::Jmp8(5).encode().as_slice(), &[0xeb, 5]);
-        assert_eq!(Insn::Ret.encode().pad_int3(5).as_slice(), &[0xc3, 0xcc, 0xcc, 0xcc, 0xcc]);
+        assert_eq!(
+            Insn::Ret.encode().pad_int3(5).as_slice(),
+            &[0xc3, 0xcc, 0xcc, 0xcc, 0xcc]
+        );
         assert_eq!(Insn::Nop5.encode().as_slice(), &NOP5);
         assert_eq!(Insn::Xor5Rax.encode().as_slice(), &XOR5RAX);
         assert_eq!(Insn::Nop2.encode().as_slice(), &NOP2);
@@ -418,7 +418,10 @@ mod tests {
                 assert_eq!(insn.target(base), Some(t));
             }
             assert_eq!(make(base, base + len + (1 << 31)), Err(Error::OutOfRange));
-            assert_eq!(make(base, base + len - (1 << 31) - 1), Err(Error::OutOfRange));
+            assert_eq!(
+                make(base, base + len - (1 << 31) - 1),
+                Err(Error::OutOfRange)
+            );
             assert!(make(base, base + len - (1 << 31)).is_ok());
         }
         for c in Cond::ALL {
@@ -430,7 +433,10 @@ mod tests {
             assert_eq!(Insn::jcc8(c, base, base + 2 + 128), Err(Error::OutOfRange));
             assert_eq!(Insn::jcc8(c, base, base + 2 - 129), Err(Error::OutOfRange));
         }
-        assert_eq!(Insn::jmp8(base, base + 1).unwrap().target(base), Some(base + 1));
+        assert_eq!(
+            Insn::jmp8(base, base + 1).unwrap().target(base),
+            Some(base + 1)
+        );
         assert_eq!(Insn::jmp8(base, base + 200), Err(Error::OutOfRange));
         // Wrapping at the top of the address space is an ordinary distance.
         assert_eq!(Insn::call(u64::MAX - 2, 10).unwrap(), Insn::Call(8));
@@ -452,7 +458,10 @@ mod tests {
         }
         assert_eq!(Insn::decode(&[]), Err(Error::Truncated));
         assert_eq!(Insn::decode(&[0xe8, 1, 2]), Err(Error::Truncated));
-        assert_eq!(Insn::decode(&[0x2e, 0x2e, 0x2e, 0x31]), Err(Error::Truncated));
+        assert_eq!(
+            Insn::decode(&[0x2e, 0x2e, 0x2e, 0x31]),
+            Err(Error::Truncated)
+        );
     }
 
     #[test]

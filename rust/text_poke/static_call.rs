@@ -225,15 +225,32 @@ mod tests {
         }
         for ok in [Insn::Call(1), Insn::Nop5, Insn::Xor5Rax] {
             assert_eq!(validate(&five(ok.encode()), false, false), Ok(ok));
-            assert_eq!(validate(&five(ok.encode()), true, false), Err(Error::Unexpected));
+            assert_eq!(
+                validate(&five(ok.encode()), true, false),
+                Err(Error::Unexpected)
+            );
         }
         for ok in [Insn::Jmp32(1), Insn::Ret] {
             assert_eq!(validate(&five(ok.encode()), true, false), Ok(ok));
-            assert_eq!(validate(&five(ok.encode()), false, false), Err(Error::Unexpected));
+            assert_eq!(
+                validate(&five(ok.encode()), false, false),
+                Err(Error::Unexpected)
+            );
         }
-        for bad in [Insn::Jmp8(1), Insn::Jcc8(Cond::E, 1), Insn::Int3, Insn::Nop2] {
-            assert_eq!(validate(&five(bad.encode()), true, false), Err(Error::Unexpected));
-            assert_eq!(validate(&five(bad.encode()), false, false), Err(Error::Unexpected));
+        for bad in [
+            Insn::Jmp8(1),
+            Insn::Jcc8(Cond::E, 1),
+            Insn::Int3,
+            Insn::Nop2,
+        ] {
+            assert_eq!(
+                validate(&five(bad.encode()), true, false),
+                Err(Error::Unexpected)
+            );
+            assert_eq!(
+                validate(&five(bad.encode()), false, false),
+                Err(Error::Unexpected)
+            );
         }
         assert_eq!(validate(&[0x90; 8], false, false), Err(Error::Unknown));
         assert_eq!(validate(&[0xe8, 0, 0], false, false), Err(Error::Truncated));
@@ -247,7 +264,10 @@ mod tests {
         assert_eq!(validate(&t, true, true), Ok(Insn::Ret));
         t[7] = 0x90;
         assert_eq!(validate(&t, true, true), Err(Error::TrampolineSignature));
-        assert_eq!(validate(&t[..6], true, true), Err(Error::TrampolineSignature));
+        assert_eq!(
+            validate(&t[..6], true, true),
+            Err(Error::TrampolineSignature)
+        );
         // A Jcc is never a trampoline, even with the signature.
         let mut j = [0x0f, 0x85, 0, 0, 0, 0x0f, 0xb9, 0xcc];
         assert_eq!(validate(&j, true, true), Err(Error::Unexpected));
@@ -264,7 +284,12 @@ mod tests {
             assert_eq!(written(&p).target(SITE), Some(FUNC));
             let p = transform(SITE, &call, SiteType::Call, &env(RET0, rethunk)).unwrap();
             assert_eq!(p.code.as_slice(), &XOR5RAX);
-            assert_eq!(Insn::decode(p.emulate.unwrap().as_slice()).unwrap().target(SITE), Some(RET0));
+            assert_eq!(
+                Insn::decode(p.emulate.unwrap().as_slice())
+                    .unwrap()
+                    .target(SITE),
+                Some(RET0)
+            );
             written(&p);
             let p = transform(SITE, &call, SiteType::Nop, &env(0, rethunk)).unwrap();
             assert_eq!((written(&p), p.code.as_slice()), (Insn::Nop5, &NOP5[..]));
@@ -293,7 +318,10 @@ mod tests {
             ] {
                 let p = transform(SITE, &site, ty, &env(func, rethunk)).unwrap();
                 let insn = written(&p);
-                assert_eq!((insn.cond(), insn.target(SITE), insn.len()), (Some(c), Some(want), 6));
+                assert_eq!(
+                    (insn.cond(), insn.target(SITE), insn.len()),
+                    (Some(c), Some(want), 6)
+                );
             }
         }
     }
@@ -306,11 +334,17 @@ mod tests {
             (Insn::Jmp32(0), SiteType::Jmp),
             (Insn::Jcc32(Cond::E, 0), SiteType::Jmp),
         ] {
-            assert_eq!(transform(SITE, &cur, ty, &env(far, false)), Err(Error::OutOfRange));
+            assert_eq!(
+                transform(SITE, &cur, ty, &env(far, false)),
+                Err(Error::OutOfRange)
+            );
         }
         let mut e = env(0, true);
         e.rethunk_at = far;
-        assert_eq!(transform(SITE, &Insn::Ret, SiteType::Ret, &e), Err(Error::OutOfRange));
+        assert_eq!(
+            transform(SITE, &Insn::Ret, SiteType::Ret, &e),
+            Err(Error::OutOfRange)
+        );
     }
 
     #[test]

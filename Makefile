@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Workbench of the text_poke series: Debian's linux-source-6.12 plus our
+# patches, built with clang-19 -Os and Rust, booted under QEMU.
+#
+#   make          set up, apply the series, build, boot, print the summary
+#   make check    every test: host, kernel build, boot, in-kernel, reproducer
+#   make repro    the kernel without Jcc tail-call support: must not boot
+#   make clean    remove build/
+#
+# Everything lands in build/ (ignored by git); see README.md.
+
+WB := workbench
+export BUILD ?= $(CURDIR)/build
+
+.PHONY: all setup tree kernel boot summary check repro hosttest baseline clean
+
+all: setup tree kernel boot summary
+
+setup:
+	@bash $(WB)/setup.sh
+
+tree: setup
+	@bash $(WB)/tree.sh
+
+kernel: tree
+	@bash $(WB)/build.sh out CONFIG_X86_TEXT_POKE_RUST=y
+
+boot: kernel
+	@bash $(WB)/boot.sh out
+
+summary:
+	@bash $(WB)/summary.sh
+
+hosttest: setup
+	@bash $(WB)/hosttest.sh
+
+repro: tree
+	@bash $(WB)/repro.sh
+
+check: setup
+	@bash $(WB)/check.sh
+
+# Regenerate workbench/objtool-baseline.txt from the unpatched base tree.
+baseline: tree
+	@bash $(WB)/baseline.sh
+
+clean:
+	rm -rf $(BUILD)

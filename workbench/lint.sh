@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh CHECK: the static checks of `make check`, one per argument.
+#   rustfmt  our Rust files are formatted (kernel .rustfmt.toml settings)
+#   panic    rust/text_poke.o and text_poke_ffi.o reference no panic path
+#   noinstr  the INT3-path entry points are in .noinstr.text and call nothing
+#   clippy   `make CLIPPY=1` of our Rust objects prints no warning
+#   rustdoc  `make rustdoc` documents the text_poke crate
+#   report   the booted kernel listed every conditional tail call that
+#            vmlinux.o has, and patched them in Rust
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OURS_RS=(rust/text_poke/lib.rs arch/x86/kernel/text_poke_ffi.rs)
+OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
+
+# The conditional tail calls of vmlinux.o: "function mnemonic __SCT__key",
+# from the disassembly and the PLT32 relocations against the trampolines.
+jcc_sites() {
+	llvm-objdump-19 -dr --no-show-raw-insn "$OUT/vmlinux.o" | awk '
+		/^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3) }
+		/^ +[0-9a-f]+:/ { insn = $2 }
+		/R_X86_64_PLT32[ \t]+__SCT__/ && insn ~ /^j/ && insn != "jmp" {
+			key = $3; sub(/-0x4$/, "", key); print fn, insn, key
+		}' | sort
+}
+
+case "$1" in
+rustfmt)
+	cd "$TOP"
+	rustfmt --check --edition 2021 --config newline_style=Unix "${OURS_RS[@]}"
+	echo "${#OURS_RS[@]} crate roots and their modules formatted"
+	;;
+panic)
+	for o in "${OURS_O[@]}"; do
+		[ -f "$OUT/$o" ] || die "$o not built"
+		bad=$(llvm-nm-19 "$OUT/$o" | grep -iE 'panic|_fail|unwrap|expect_failed' || true)
+		[ -z "$bad" ] || { echo "$o:"; echo "$bad"; exit 1; }
+		echo "$o: $(llvm-nm-19 -U "$OUT/$o" | wc -l) symbols defined, no panic path referenced"
+	done
+	;;
+noinstr)
+	for f in text_poke_rs_emulate text_poke_rs_cond; do
+		sec=$(llvm-objdump-19 -t "$OUT/vmlinux" | awk -v f="$f" '$NF == f { print $(NF-2) }')
+		[ "$sec" = .noinstr.text ] || die "$f is in '$sec', not .noinstr.text"
+		body=$(llvm-objdump-19 -d --no-show-raw-insn --disassemble-symbols="$f" "$OUT/vmlinux")
+		calls=$(echo "$body" | grep -E '\scall' || true)
+		[ -z "$calls" ] || { echo "$calls"; die "$f calls out"; }
+		echo "$f: .noinstr.text, $(echo "$body" | grep -cE '^ +[0-9a-f]+:') instructions, no calls"
+	done
+	;;
+clippy)
+	out=$("${KMAKE[@]}" CLIPPY=1 "${OURS_O[@]}" 2>&1) || { echo "$out"; exit 1; }
+	! echo "$out" | grep -E -A5 '^(warning|error)' || exit 1
+	echo "clippy: ${OURS_O[*]}: no warnings"
+	;;
+rustdoc)
+	"${KMAKE[@]}" rustdoc > "$LOGS/rustdoc.log" 2>&1 || { tail -20 "$LOGS/rustdoc.log"; exit 1; }
+	! grep -E '^(warning|error)' "$LOGS/rustdoc.log" || exit 1
+	doc=$OUT/Documentation/output/rust/rustdoc/text_poke/index.html
+	[ -f "$doc" ] || die "no $doc"
+	echo "rustdoc: ${doc#$TOP/}"
+	;;
+report)
+	log=$LOGS/boot-out.log
+	want=$(jcc_sites)
+	got=$(grep -oP 'conditional tail call at \K\S+: \S+ \S+' "$log" |
+	      sed -E 's/\+0x[0-9a-f]+\/0x[0-9a-f]+:/ /' | sort)
+	echo "vmlinux.o conditional tail calls:"; echo "$want" | sed 's/^/  /'
+	echo "reported by the booted kernel:";   echo "$got" | sed 's/^/  /'
+	[ -n "$want" ] || die "vmlinux.o has no conditional tail call: clang no longer emits them?"
+	[ "$want" = "$got" ] || die "the boot report and vmlinux.o disagree"
+	grep -q 'sites patched at boot, [1-9][0-9]* conditional tail calls (Rust text_poke)' "$log" ||
+		die "no Rust patching summary in the boot log"
+	grep -oP 'static_call: \K[0-9]+ sites patched.*' "$log"
+	;;
+*)
+	die "unknown check $1"
+	;;
+esac

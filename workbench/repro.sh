@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The reproducer: branch "repro" (the series plus patches/repro, which drops
+# Jcc.d32 acceptance from the C __static_call_validate()) built with
+# X86_TEXT_POKE_RUST=n in the same tree and output directory, so it is an
+# incremental rebuild. That kernel has no Jcc tail-call support at all and
+# must fail the boot test; exit 0 when it does. The tree is left on "series".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+restore() { git -C "$SRC" checkout -q series; }
+trap restore EXIT
+git -C "$SRC" checkout -q repro
+bash "$TOP/workbench/build.sh" out CONFIG_X86_TEXT_POKE_RUST=n
+
+jcc=$(llvm-objdump-19 -dr --no-show-raw-insn "$OUT/vmlinux.o" 2>/dev/null |
+      grep -B1 -E 'R_X86_64_PLT32[[:space:]]+__SCT__' | grep -cE '[[:space:]]j(n?[a-z]{1,2})[[:space:]]' || true)
+info "the reproducer kernel has $jcc conditional jumps to static call trampolines"
+
+log=$LOGS/boot-repro.log
+if BOOT_TIMEOUT=${REPRO_TIMEOUT:-40} bash "$TOP/workbench/boot.sh" out "$log" > "$log.verdict"; then
+	cat "$log.verdict"
+	die "the kernel without Jcc support booted: the boot test cannot see the bug"
+fi
+cat "$log.verdict"
+lines=$(grep -vc '^qemu-system' "$log" || true)
+info "reproduced: no Jcc support, boot failed ($lines console lines; the original report died silently)"
