@@ -3,7 +3,7 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-SRC=$BUILD/linux          # base tree + series, a git repository
+SRC=${SRC:-$BUILD/linux}  # base tree + series, a git repository
 OUT=$BUILD/out            # O= directory of the kernel build
 LOGS=$BUILD/logs
 BINDGEN_VERSION=0.73.2

@@ -72,7 +72,7 @@ pub struct Code {
 impl Code {
     /// `N` bytes, zero-padded.
     #[inline(always)]
-    const fn from<const N: usize>(src: [u8; N]) -> Code {
+    const fn from_array<const N: usize>(src: [u8; N]) -> Code {
         let mut bytes = [0; MAX_LEN];
         let mut i = 0;
         while i < N && i < MAX_LEN {
@@ -90,7 +90,7 @@ impl Code {
     #[inline(always)]
     const fn rel32(op: u8, disp: i32) -> Code {
         let d = disp.to_le_bytes();
-        Code::from([op, d[0], d[1], d[2], d[3]])
+        Code::from_array([op, d[0], d[1], d[2], d[3]])
     }
 
     /// The encoded bytes.
@@ -303,17 +303,17 @@ impl Insn {
         match *self {
             Insn::Call(d) => Code::rel32(CALL, d),
             Insn::Jmp32(d) => Code::rel32(JMP32, d),
-            Insn::Jmp8(d) => Code::from([JMP8, d as u8]),
-            Insn::Jcc8(c, d) => Code::from([JCC8 | c.code(), d as u8]),
+            Insn::Jmp8(d) => Code::from_array([JMP8, d as u8]),
+            Insn::Jcc8(c, d) => Code::from_array([JCC8 | c.code(), d as u8]),
             Insn::Jcc32(c, d) => {
                 let d = d.to_le_bytes();
-                Code::from([TWO_BYTE, JCC32 | c.code(), d[0], d[1], d[2], d[3]])
+                Code::from_array([TWO_BYTE, JCC32 | c.code(), d[0], d[1], d[2], d[3]])
             }
-            Insn::Ret => Code::from([RET]),
-            Insn::Int3 => Code::from([INT3]),
-            Insn::Nop2 => Code::from(NOP2),
-            Insn::Nop5 => Code::from(NOP5),
-            Insn::Xor5Rax => Code::from(XOR5RAX),
+            Insn::Ret => Code::from_array([RET]),
+            Insn::Int3 => Code::from_array([INT3]),
+            Insn::Nop2 => Code::from_array(NOP2),
+            Insn::Nop5 => Code::from_array(NOP5),
+            Insn::Xor5Rax => Code::from_array(XOR5RAX),
         }
     }
 }
