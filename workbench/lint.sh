@@ -41,16 +41,27 @@ panic)
 	done
 	;;
 noinstr)
+	# In the object the section is named; in vmlinux it is merged into
+	# .text between __noinstr_text_start and __noinstr_text_end.
+	syms=$(llvm-objdump-19 -t "$OUT/vmlinux")
+	addr() { echo "$syms" | awk -v f="$1" '$NF == f { print $1 }'; }
+	lo=$(addr __noinstr_text_start) hi=$(addr __noinstr_text_end)
 	for f in text_poke_rs_emulate text_poke_rs_cond; do
-		sec=$(llvm-objdump-19 -t "$OUT/vmlinux" | awk -v f="$f" '$NF == f { print $(NF-2) }')
-		[ "$sec" = .noinstr.text ] || die "$f is in '$sec', not .noinstr.text"
+		sec=$(llvm-objdump-19 -t "$OUT/arch/x86/kernel/text_poke_ffi.o" |
+		      awk -v f="$f" '$NF == f { print $(NF-2) }')
+		[ "$sec" = .noinstr.text ] || die "$f is in '$sec' in text_poke_ffi.o, not .noinstr.text"
+		a=$(addr "$f")
+		[[ "$a" > "$lo" || "$a" = "$lo" ]] && [[ "$a" < "$hi" ]] ||
+			die "$f at $a is outside __noinstr_text_start..end ($lo..$hi) in vmlinux"
 		body=$(llvm-objdump-19 -d --no-show-raw-insn --disassemble-symbols="$f" "$OUT/vmlinux")
 		calls=$(echo "$body" | grep -E '\scall' || true)
 		[ -z "$calls" ] || { echo "$calls"; die "$f calls out"; }
-		echo "$f: .noinstr.text, $(echo "$body" | grep -cE '^ +[0-9a-f]+:') instructions, no calls"
+		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls"
 	done
 	;;
 clippy)
+	# clippy speaks only when it compiles: make sure it does.
+	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/rust/text_poke/lib.rs"
 	out=$("${KMAKE[@]}" CLIPPY=1 "${OURS_O[@]}" 2>&1) || { echo "$out"; exit 1; }
 	! echo "$out" | grep -E -A5 '^(warning|error)' || exit 1
 	echo "clippy: ${OURS_O[*]}: no warnings"
@@ -66,7 +77,7 @@ report)
 	log=$LOGS/boot-out.log
 	want=$(jcc_sites)
 	got=$(grep -oP 'conditional tail call at \K\S+: \S+ \S+' "$log" |
-	      sed -E 's/\+0x[0-9a-f]+\/0x[0-9a-f]+:/ /' | sort)
+	      sed -E 's/\+0x[0-9a-f]+\/0x[0-9a-f]+://' | sort)
 	echo "vmlinux.o conditional tail calls:"; echo "$want" | sed 's/^/  /'
 	echo "reported by the booted kernel:";   echo "$got" | sed 's/^/  /'
 	[ -n "$want" ] || die "vmlinux.o has no conditional tail call: clang no longer emits them?"

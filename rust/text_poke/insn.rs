@@ -77,7 +77,7 @@ impl Code {
         let mut i = 0;
         while i < N && i < MAX_LEN {
             bytes[i] = src[i];
-            i += 1;
+            i = i.wrapping_add(1);
         }
         // INVARIANT: `i` stops at `MAX_LEN` at most.
         Code {
@@ -123,7 +123,7 @@ impl Code {
     pub const fn pad_int3(mut self, len: usize) -> Code {
         while (self.len as usize) < len && (self.len as usize) < MAX_LEN {
             self.bytes[self.len as usize] = INT3;
-            self.len += 1;
+            self.len = self.len.wrapping_add(1);
         }
         self
     }
@@ -343,7 +343,7 @@ const fn prefix_of(a: &[u8], b: &[u8]) -> bool {
         if a[i] != b[i] {
             return false;
         }
-        i += 1;
+        i = i.wrapping_add(1);
     }
     true
 }

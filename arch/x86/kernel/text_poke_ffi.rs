@@ -14,6 +14,7 @@
 //!
 //! The two INT3-path functions live in `.noinstr.text` and everything they use
 //! from the crate is `#[inline(always)]`, so nothing instrumentable runs there.
+//! `c_ulong` is `u64`: this file is built for x86-64 only.
 
 use core::ffi::{c_char, c_int, c_uint, c_ulong};
 use text_poke::emulate::Emulation;
@@ -128,7 +129,7 @@ pub unsafe extern "C" fn text_poke_rs_sc_check(
         site.write(TextPokeRsSite {
             expected: static_call::expected(tail, tramp).as_ptr(),
             jcc,
-            target: target as c_ulong,
+            target,
             // At most `TRAMP_LEN` bytes.
             len: bytes.len() as c_uint,
         })
@@ -164,11 +165,11 @@ pub unsafe extern "C" fn text_poke_rs_sc_transform(
     // SAFETY: `env` is valid by the caller's contract.
     let env = unsafe { &*env };
     let env = StaticCallEnv {
-        func: env.func as u64,
-        ret0: env.ret0 as u64,
-        ret: env.ret as u64,
-        rethunk_at: env.rethunk_at as u64,
-        rethunk: env.rethunk as u64,
+        func: env.func,
+        ret0: env.ret0,
+        ret: env.ret,
+        rethunk_at: env.rethunk_at,
+        rethunk: env.rethunk,
     };
     let result = match (SiteType::from_raw(ty), Insn::decode(bytes)) {
         (Some(ty), Ok(cur)) => static_call::transform(insn as u64, &cur, ty, &env),
@@ -251,7 +252,7 @@ pub extern "C" fn text_poke_rs_emulate(
     flags: c_ulong,
 ) -> TextPokeRsEmu {
     let loc = PokeLoc { opcode, len, disp };
-    let (action, target) = match loc.emulate(addr as u64, flags as u64) {
+    let (action, target) = match loc.emulate(addr, flags) {
         Some(Emulation::Pass) => (TP_RS_PASS, 0),
         Some(Emulation::Jump(t)) => (TP_RS_JMP, t),
         Some(Emulation::Call(t)) => (TP_RS_CALL, t),
@@ -259,7 +260,7 @@ pub extern "C" fn text_poke_rs_emulate(
         None => (TP_RS_INVALID, 0),
     };
     TextPokeRsEmu {
-        target: target as c_ulong,
+        target,
         action,
     }
 }
@@ -269,5 +270,5 @@ pub extern "C" fn text_poke_rs_emulate(
 #[no_mangle]
 #[link_section = ".noinstr.text"]
 pub extern "C" fn text_poke_rs_cond(cc: u8, flags: c_ulong) -> bool {
-    Cond::from_nibble(cc).taken(flags as u64)
+    Cond::from_nibble(cc).taken(flags)
 }
