@@ -16,6 +16,8 @@ KMAKE=("${KMAKE[@]/#O=*/O=$OUT}")
 log=$LOGS/build-$name.log
 mkdir -p "$OUT"
 
+"${KMAKE[@]}" -s rustavailable >/dev/null || die "make rustavailable failed: see workbench/setup.sh"
+
 frag=$OUT/textpoke.config
 { cat "$TOP/workbench/textpoke.config"; printf '%s\n' "$@"; } > "$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$OUT/.config" ]; then
@@ -42,6 +44,12 @@ done < "$frag"
 
 step "building $name ($(nproc) jobs, log: ${log#$TOP/})"
 start=$(date +%s)
+# Progress: every 30 s, how far the build got.
+( while sleep 30; do
+	info "$(( $(date +%s) - start )) s: $(grep -cE '^  (CC|RUSTC|AS|LD)' "$log" 2>/dev/null) steps, $(tail -1 "$log" 2>/dev/null | cut -c1-60)"
+  done ) &
+ticker=$!
+trap 'kill $ticker 2>/dev/null' EXIT
 if ! "${KMAKE[@]}" bzImage modules > "$log" 2>&1; then
 	grep -E "error|Error" "$log" | head -30
 	die "kernel build failed, see $log"

@@ -22,6 +22,17 @@ KMAKE=(make -C "$SRC" O="$OUT" LLVM=-19 -j"$(nproc)"
        RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
        HOSTRUSTC="$RUSTC")
 
+# The conditional tail calls of vmlinux.o: "function mnemonic __SCT__key",
+# from the disassembly and the PLT32 relocations against the trampolines.
+jcc_sites() {  # [OUTDIR]
+	llvm-objdump-19 -dr --no-show-raw-insn "${1:-$OUT}/vmlinux.o" | awk '
+		/^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3) }
+		/^ +[0-9a-f]+:/ { insn = $2 }
+		/R_X86_64_PLT32[ \t]+__SCT__/ && insn ~ /^j/ && insn != "jmp" {
+			key = $3; sub(/-0x4$/, "", key); print fn, insn, key
+		}' | sort
+}
+
 mkdir -p "$LOGS"
 
 step() { printf '==> %s\n' "$*"; }

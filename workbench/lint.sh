@@ -15,17 +15,6 @@ set -euo pipefail
 OURS_RS=(rust/text_poke/lib.rs arch/x86/kernel/text_poke_ffi.rs)
 OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
 
-# The conditional tail calls of vmlinux.o: "function mnemonic __SCT__key",
-# from the disassembly and the PLT32 relocations against the trampolines.
-jcc_sites() {
-	llvm-objdump-19 -dr --no-show-raw-insn "$OUT/vmlinux.o" | awk '
-		/^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3) }
-		/^ +[0-9a-f]+:/ { insn = $2 }
-		/R_X86_64_PLT32[ \t]+__SCT__/ && insn ~ /^j/ && insn != "jmp" {
-			key = $3; sub(/-0x4$/, "", key); print fn, insn, key
-		}' | sort
-}
-
 case "$1" in
 rustfmt)
 	cd "$TOP"

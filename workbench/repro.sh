@@ -14,12 +14,11 @@ trap restore EXIT
 git -C "$SRC" checkout -q repro
 bash "$TOP/workbench/build.sh" out CONFIG_X86_TEXT_POKE_RUST=n
 
-jcc=$(llvm-objdump-19 -dr --no-show-raw-insn "$OUT/vmlinux.o" 2>/dev/null |
-      grep -B1 -E 'R_X86_64_PLT32[[:space:]]+__SCT__' | grep -cE '[[:space:]]j(n?[a-z]{1,2})[[:space:]]' || true)
-info "the reproducer kernel has $jcc conditional jumps to static call trampolines"
+jcc=$(jcc_sites | wc -l)
+info "the reproducer kernel has $jcc conditional tail calls to static call trampolines"
 
 log=$LOGS/boot-repro.log
-if BOOT_TIMEOUT=${REPRO_TIMEOUT:-40} bash "$TOP/workbench/boot.sh" out "$log" > "$log.verdict"; then
+if BOOT_TIMEOUT=${REPRO_TIMEOUT:-30} bash "$TOP/workbench/boot.sh" out "$log" > "$log.verdict"; then
 	cat "$log.verdict"
 	die "the kernel without Jcc support booted: the boot test cannot see the bug"
 fi

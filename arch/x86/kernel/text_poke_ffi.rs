@@ -259,10 +259,7 @@ pub extern "C" fn text_poke_rs_emulate(
         Some(Emulation::Ret) => (TP_RS_RET, 0),
         None => (TP_RS_INVALID, 0),
     };
-    TextPokeRsEmu {
-        target,
-        action,
-    }
+    TextPokeRsEmu { target, action }
 }
 
 /// Whether a Jcc with condition code `cc` (low nibble) is taken with `flags`
