@@ -19,10 +19,14 @@ echo "toolchain: $(clang-19 --version | head -1 | sed 's/ (.*//'), $($RUSTC --ve
 echo "config:    X86_TEXT_POKE_RUST=$(grep -oP '^CONFIG_X86_TEXT_POKE_RUST=\K.*' "$BUILD/$name/.config" || echo n)," \
      "$(grep -c '^CONFIG_' "$BUILD/$name/.config") options set"
 report=$(grep -oP 'static_call: \K[0-9]+ sites patched at boot.*' "$log" || true)
-echo "static_call: ${report:-no report in the boot log}"
+echo "static_call (booted kernel): ${report:-no report in the boot log}"
 grep -oP 'static_call: conditional tail call at \K.*' "$log" | sed 's/^/  Jcc site: /' || true
+agree=0
+scan=$(bash "$TOP/workbench/lint.sh" report 2>&1) && agree=1
+echo "static_call (vmlinux.o, scripts/text_poke_scan): $(echo "$scan" | grep -oP 'vmlinux.o: \K.*' || echo "scan failed")"
+echo "$scan" | tail -1 | sed 's/^ERROR: /  DISAGREE: /; s/^kernel: /  /'
 echo "boot:      $(cat "$log.seconds") s under TCG (-cpu EPYC -smp 2), log ${log#$TOP/}"
-if bash "$TOP/workbench/boot.sh" --verdict "$name" "$log" >/dev/null && [ -n "$report" ]; then
+if bash "$TOP/workbench/boot.sh" --verdict "$name" "$log" >/dev/null && [ -n "$report" ] && [ $agree = 1 ]; then
 	echo "result:    PASS"
 else
 	echo "result:    FAIL"
