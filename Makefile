@@ -6,6 +6,7 @@
 #   make          set up, apply the series, build, boot, print the summary
 #   make check    every test: host, kernel build, boot, in-kernel, reproducer
 #   make repro    the kernel without Jcc tail-call support: must not boot
+#   make bench    the host test bench with long settings (figures in README)
 #   make clean    remove build/
 #
 # Everything lands in build/ (ignored by git); see README.md.
@@ -13,7 +14,7 @@
 WB := workbench
 export BUILD ?= $(CURDIR)/build
 
-.PHONY: all setup tree kernel boot summary check repro hosttest baseline clean
+.PHONY: all setup tree kernel boot summary check repro hosttest bench baseline clean
 
 all: setup tree kernel boot summary
 
@@ -34,6 +35,9 @@ summary:
 
 hosttest: setup
 	@bash $(WB)/hosttest.sh
+
+bench: setup
+	@bash $(WB)/bench.sh
 
 repro: tree
 	@bash $(WB)/repro.sh

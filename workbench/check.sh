@@ -33,8 +33,9 @@ finish() {
 }
 
 R=$TOP/workbench
-run "host: cargo test of the text_poke crate" bash "$R/hosttest.sh"
+TAIL=12 run "host: cargo test: unit, doc, real CPU, iced-x86, live patching" bash "$R/hosttest.sh"
 run "host: rustfmt of our Rust files" bash "$R/lint.sh" rustfmt
+TAIL=6 run "host: scripts/text_poke_scan on made-up objects" bash "$R/lint.sh" scanner
 must "tree: base + series + reproducer branches" bash "$R/tree.sh"
 must "kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
 	bash "$R/build.sh" out CONFIG_X86_TEXT_POKE_RUST=y

@@ -7,19 +7,22 @@
 #   noinstr  the INT3-path entry points are in .noinstr.text and call nothing
 #   clippy   `make CLIPPY=1` of our Rust objects prints no warning
 #   rustdoc  `make rustdoc` documents the text_poke crate
+#   scanner  scripts/text_poke_scan on made-up objects: good, bad, not ELF,
+#            not x86-64, missing
 #   report   the booted kernel listed every conditional tail call that
 #            vmlinux.o has, and patched them in Rust
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-OURS_RS=(rust/text_poke/lib.rs arch/x86/kernel/text_poke_ffi.rs)
+OURS_RS=("$TOP"/rust/text_poke/lib.rs "$TOP"/rust/text_poke/tests/*.rs
+	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/scripts/text_poke_scan/src/main.rs)
 OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
 
 case "$1" in
 rustfmt)
 	cd "$TOP"
 	rustfmt --check --edition 2021 --config newline_style=Unix "${OURS_RS[@]}"
-	echo "${#OURS_RS[@]} crate roots and their modules formatted"
+	echo "${#OURS_RS[@]} files (crate roots with their modules) formatted"
 	;;
 panic)
 	for o in "${OURS_O[@]}"; do
@@ -61,6 +64,29 @@ rustdoc)
 	doc=$OUT/Documentation/output/rust/rustdoc/text_poke/index.html
 	[ -f "$doc" ] || die "no $doc"
 	echo "rustdoc: ${doc#$TOP/}"
+	;;
+scanner)
+	d=$BUILD/scan-test
+	mkdir -p "$d"
+	src=$TOP/scripts/text_poke_scan/tests/sites.S
+	clang-19 -c "$src" -o "$d/good.o"
+	clang-19 -DBAD -c "$src" -o "$d/bad.o"
+	echo 'int f(int x) { return x; }' > "$d/f.c"
+	clang-19 --target=aarch64-linux-gnu -c "$d/f.c" -o "$d/arm64.o"
+	scan() { bash "$TOP/workbench/scan.sh" "$@" 2>&1; }
+	expect() {  # EXIT PATTERN OBJECT
+		local out rc=0
+		out=$(scan "$3") || rc=$?
+		[ "$rc" = "$1" ] && echo "$out" | grep -q -- "$2" ||
+			die "scanner on $3: exit $rc, wanted $1 and '$2'; said: $out"
+		echo "  $(basename "$3"): exit $rc: $(echo "$out" | grep -- "$2" | head -1)"
+	}
+	expect 0 "f_jcc+0x3/0xa jne __SCT__key_b" "$d/good.o"
+	expect 0 "3 static call sites: 1 calls, 1 tail calls, 1 conditional tail calls, 0 unhandled" "$d/good.o"
+	expect 1 "UNHANDLED: f_bad+0x1/0x3 tail-call site for __SCT__key_a: \[ff, e0\]" "$d/bad.o"
+	expect 2 "not an ELF file" "$d/f.c"
+	expect 2 "not x86-64" "$d/arm64.o"
+	expect 2 "No such file" "$d/missing.o"
 	;;
 report)
 	log=$LOGS/boot-out.log

@@ -94,7 +94,20 @@ fn iced_says_ours(bytes: &[u8]) -> bool {
 
 fn every_form() -> Vec<Insn> {
     let mut v = vec![Insn::Ret, Insn::Int3, Insn::Nop2, Insn::Nop5, Insn::Xor5Rax];
-    for d in [i32::MIN, -0x1000, -129, -128, -6, -1, 0, 1, 127, 128, 0x12345, i32::MAX] {
+    for d in [
+        i32::MIN,
+        -0x1000,
+        -129,
+        -128,
+        -6,
+        -1,
+        0,
+        1,
+        127,
+        128,
+        0x12345,
+        i32::MAX,
+    ] {
         v.push(Insn::Call(d));
         v.push(Insn::Jmp32(d));
         v.extend(Cond::ALL.map(|c| Insn::Jcc32(c, d)));
@@ -117,7 +130,13 @@ fn encodings_decode_in_the_reference_as_asked() {
     // Built from targets, with range checks on both sides of the limit.
     let mut built = 0;
     for c in Cond::ALL {
-        for t in [IP + 6, IP - 0x7fff_fffa, IP + 6 + 0x7fff_ffff, IP + 2 + 127, IP + 2 - 128] {
+        for t in [
+            IP + 6,
+            IP - 0x7fff_fffa,
+            IP + 6 + 0x7fff_ffff,
+            IP + 2 + 127,
+            IP + 2 - 128,
+        ] {
             for make in [Insn::jcc32, Insn::jcc8] {
                 if let Ok(insn) = make(c, IP, t) {
                     let bytes = insn.encode();
@@ -127,9 +146,15 @@ fn encodings_decode_in_the_reference_as_asked() {
                 }
             }
         }
-        assert_eq!(Insn::jcc32(c, IP, IP + 7 + 0x7fff_ffff), Err(Error::OutOfRange));
+        assert_eq!(
+            Insn::jcc32(c, IP, IP + 7 + 0x7fff_ffff),
+            Err(Error::OutOfRange)
+        );
     }
-    println!("iced: {} encodings and {built} built branches agree", forms.len());
+    println!(
+        "iced: {} encodings and {built} built branches agree",
+        forms.len()
+    );
 }
 
 /// xorshift64*: deterministic, dependency-free.
@@ -162,8 +187,18 @@ fn random_and_mutated_bytes() {
             for b in buf.iter_mut() {
                 *b = rng.next() as u8;
             }
-            buf[0] = [0xe8, 0xe9, 0xeb, 0x0f, 0xc3, 0xcc, 0x66, 0x2e, 0x74, rng.next() as u8]
-                [(rng.next() % 10) as usize];
+            buf[0] = [
+                0xe8,
+                0xe9,
+                0xeb,
+                0x0f,
+                0xc3,
+                0xcc,
+                0x66,
+                0x2e,
+                0x74,
+                rng.next() as u8,
+            ][(rng.next() % 10) as usize];
         } else {
             // A valid encoding with one or two bytes flipped.
             let s = &seeds[(rng.next() % seeds.len() as u64) as usize];

@@ -16,8 +16,8 @@
 //! site is handled, 1 when one is not, 2 on a bad input file.
 
 use object::{
-    Architecture, BinaryFormat, Object, ObjectKind, ObjectSection, ObjectSymbol,
-    RelocationTarget, SectionIndex, SymbolKind,
+    Architecture, BinaryFormat, Object, ObjectKind, ObjectSection, ObjectSymbol, RelocationTarget,
+    SectionIndex, SymbolKind,
 };
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -58,10 +58,7 @@ fn main() -> ExitCode {
         Ok(_) | Err(_) => return fail(format!("{path}: not an ELF file")),
     };
     if file.architecture() != Architecture::X86_64 {
-        return fail(format!(
-            "{path}: not x86-64 ({:?})",
-            file.architecture()
-        ));
+        return fail(format!("{path}: not x86-64 ({:?})", file.architecture()));
     }
     if file.kind() != ObjectKind::Relocatable {
         return fail(format!(
@@ -113,7 +110,8 @@ fn scan(file: &object::File<'_>) -> Result<bool, String> {
 
     let mut funcs: HashMap<SectionIndex, Vec<Func<'_>>> = HashMap::new();
     for sym in file.symbols() {
-        if let (SymbolKind::Text, Some(sec), Ok(name)) = (sym.kind(), sym.section_index(), sym.name())
+        if let (SymbolKind::Text, Some(sec), Ok(name)) =
+            (sym.kind(), sym.section_index(), sym.name())
         {
             funcs.entry(sec).or_default().push(Func {
                 name,
