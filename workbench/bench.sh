@@ -13,5 +13,5 @@ export TEXT_POKE_DIFF_CASES=${TEXT_POKE_DIFF_CASES:-10000000}
 export TEXT_POKE_LIVE_RETARGETS=${TEXT_POKE_LIVE_RETARGETS:-1000000}
 step "bench: $(nproc) CPUs, $(uname -r), $(cargo --version)"
 CARGO_TARGET_DIR=$BUILD/cargo cargo test --release --quiet --test cpu --test iced --test live \
-	-- --nocapture --test-threads=1 2>&1 | tee "$LOGS/bench.log" | grep -E '^(cpu|iced|live):|FAILED|panicked'
+	-- --nocapture --test-threads=1 2>&1 | tee "$LOGS/bench.log" | grep -oE '(cpu|iced|live): .*|FAILED.*|panicked.*'
 ! grep -q FAILED "$LOGS/bench.log"

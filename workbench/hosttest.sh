@@ -9,5 +9,5 @@ set -euo pipefail
 
 cd "$TOP/rust/text_poke"
 CARGO_TARGET_DIR=$BUILD/cargo cargo test --quiet -- --nocapture --test-threads=1 2>&1 | tee "$LOGS/hosttest.log" |
-	grep -E '^test result|FAILED|panicked|^(cpu|iced|live):' || true
+	grep -oE '^test result.*|FAILED.*|panicked.*|(cpu|iced|live): .*' || true
 ! grep -q FAILED "$LOGS/hosttest.log" && grep -q '^test result: ok' "$LOGS/hosttest.log"
