@@ -4,6 +4,7 @@
 # `make bench`: the host test bench with long settings, optimised build.
 #   - iced-x86 differential decoding: 10^7 random and mutated byte strings
 #   - live patching: 10^6 retargets of the clang -Os sites under 3 callers
+#   - cargo fuzz of the decoder, encoder and classifiers
 # Prints the case counts and rates that README.md quotes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -15,3 +16,12 @@ step "bench: $(nproc) CPUs, $(uname -r), $(cargo --version)"
 CARGO_TARGET_DIR=$BUILD/cargo cargo test --release --quiet --test cpu --test iced --test live \
 	-- --nocapture --test-threads=1 2>&1 | tee "$LOGS/bench.log" | grep -oE '(cpu|iced|live): .*|FAILED.*|panicked.*'
 ! grep -q FAILED "$LOGS/bench.log"
+
+# The fuzz target, for FUZZ_SECONDS (default 60). cargo-fuzz wants nightly
+# flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
+command -v cargo-fuzz >/dev/null || cargo install --locked --quiet cargo-fuzz
+step "fuzz: cargo fuzz run decode for ${FUZZ_SECONDS:-60} s"
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$BUILD/cargo-fuzz cargo fuzz run decode -- \
+	-max_total_time="${FUZZ_SECONDS:-60}" -max_len=16 > "$LOGS/fuzz.log" 2>&1 ||
+	{ tail -30 "$LOGS/fuzz.log"; die "the fuzz target found a failure"; }
+echo "fuzz: $(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/fuzz.log" | tail -1)s, no failure"
