@@ -2,7 +2,8 @@
 
 //! x86 instruction forms for live text patching.
 //!
-//! C headers: [`arch/x86/include/asm/text-patching.h`](srctree/arch/x86/include/asm/text-patching.h),
+//! C headers:
+//! [`arch/x86/include/asm/text-patching.h`](srctree/arch/x86/include/asm/text-patching.h),
 //! [`arch/x86/kernel/static_call.c`](srctree/arch/x86/kernel/static_call.c).
 //!
 //! The kernel rewrites a handful of instruction forms at run time: static call

@@ -393,5 +393,8 @@ fn live_retargeting_under_concurrent_callers() {
         "a retarget was never observed by the callers"
     );
     assert_eq!(STRAY.load(Relaxed), 0);
-    assert!(traps > 0, "no caller ever hit an INT3: the emulation was not exercised");
+    assert!(
+        traps > 0,
+        "no caller ever hit an INT3: the emulation was not exercised"
+    );
 }
