@@ -25,7 +25,7 @@ tree: setup
 	@bash $(WB)/tree.sh
 
 kernel: tree
-	@bash $(WB)/build.sh out CONFIG_X86_TEXT_POKE_RUST=y
+	@bash $(WB)/build.sh out $(WB)/series.config
 
 boot: kernel
 	@bash $(WB)/boot.sh out

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build.sh [NAME [EXTRA-CONFIG-LINE...]]
+# build.sh [NAME [EXTRA-CONFIG-LINE-OR-FRAGMENT...]]
 #
 # Configure (tinyconfig + workbench/textpoke.config + extra lines) and build
 # $SRC into $BUILD/NAME (default: out). Fails when a requested option did not
@@ -19,7 +19,11 @@ mkdir -p "$OUT"
 "${KMAKE[@]}" -s rustavailable >/dev/null || die "make rustavailable failed: see workbench/setup.sh"
 
 frag=$OUT/textpoke.config
-{ cat "$TOP/workbench/textpoke.config"; printf '%s\n' "$@"; } > "$frag.new"
+# An argument is a config line, or a fragment file to add.
+{
+	cat "$TOP/workbench/textpoke.config"
+	for a in "$@"; do if [ -f "$a" ]; then cat "$a"; else printf '%s\n' "$a"; fi; done
+} > "$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$OUT/.config" ]; then
 	step "configuring $name: tinyconfig + textpoke.config $*"
 	"${KMAKE[@]}" -s tinyconfig >/dev/null

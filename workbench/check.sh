@@ -38,12 +38,14 @@ run "host: rustfmt of our Rust files" bash "$R/lint.sh" rustfmt
 TAIL=6 run "host: scripts/text_poke_scan on made-up objects" bash "$R/lint.sh" scanner
 must "tree: base + series + reproducer branches" bash "$R/tree.sh"
 must "kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
-	bash "$R/build.sh" out CONFIG_X86_TEXT_POKE_RUST=y
+	bash "$R/build.sh" out "$R/series.config"
 run "kernel: our Rust objects reference no core::panicking symbol" bash "$R/lint.sh" panic
 run "kernel: INT3-path entry points sit in .noinstr.text" bash "$R/lint.sh" noinstr
 run "kernel: clippy on our Rust objects" bash "$R/lint.sh" clippy
 run "kernel: rustdoc builds" bash "$R/lint.sh" rustdoc
 TAIL=1 run "boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=8 run "boot: Rust patched the conditional tail calls" bash "$R/lint.sh" report
+TAIL=2 run "in-kernel: rust_text_poke torture (module-init patching, live text_poke_bp of 16 Jcc sites)" \
+	bash "$R/torture.sh"
 run "repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
 finish

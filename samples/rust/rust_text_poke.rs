@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rust sample: live patching of conditional tail-call static call sites.
+//!
+//! The module carries 16 static call sites, one per Jcc condition, written in
+//! assembly so that no compiler decides their form: each loads the arithmetic
+//! flags it is given and ends in `jcc.d32 __SCT__rust_tp_sample`, which objtool
+//! records as a tail-call static call site. Loading the module patches them
+//! (module-init patching); then two callers on the system unbound workqueue
+//! run every site with every flag combination in loops while module init
+//! calls `static_call_update()` through targets A, B and NULL thousands of
+//! times, each update a `text_poke_bp()` of every site while it runs.
+//!
+//! Every call records where it landed. The module checks that each landed on
+//! a target that was current during the call, that each condition took its
+//! branch exactly when the flags said so, that the targets' own counts add up
+//! to what the callers saw, and that every update was seen by a caller. The
+//! result is one line in the log; a failure also fails the module load.
+
+use core::ffi::c_void;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
+
+module! {
+    type: RustTextPoke,
+    name: "rust_text_poke",
+    author: "text_poke series",
+    description: "Rust sample: live patching of Jcc.d32 static call sites",
+    license: "GPL",
+}
+
+/// Updates of the static call in one module load.
+const UPDATES: u64 = 6000;
+/// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
+const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
+
+// The static call: key, trampoline, the two targets' entry points are Rust
+// functions below. The key's `type` of 1 says "no sites attached yet", as
+// DEFINE_STATIC_CALL() does. Each site function takes the arithmetic flags
+// in %rdi and a result slot in %rsi, which the tail-called target gets.
+core::arch::global_asm!(
+    r#"
+    .pushsection .data
+    .balign 8
+    .globl __SCK__rust_tp_sample
+__SCK__rust_tp_sample:
+    .quad rust_tp_target_a
+    .quad 1
+    .popsection
+
+    .pushsection .static_call.text, "ax"
+    .balign 4
+    .globl __SCT__rust_tp_sample
+__SCT__rust_tp_sample:
+986:
+    .pushsection .discard.noendbr
+    .long 986b
+    .popsection
+    .byte 0xe9
+    .long rust_tp_target_a - (. + 4)
+    .byte 0x0f, 0xb9, 0xcc
+    .type __SCT__rust_tp_sample, @function
+    .size __SCT__rust_tp_sample, . - __SCT__rust_tp_sample
+    .popsection
+
+    .macro rust_tp_site cc
+    .pushsection .text
+    .globl rust_tp_site_\cc
+    .type rust_tp_site_\cc, @function
+rust_tp_site_\cc:
+    endbr64
+    pushfq
+    popq %rax
+    andq $~0x8d5, %rax
+    orq %rdi, %rax
+    pushq %rax
+    popfq
+    .byte 0x0f, 0x80 + \cc
+    .long __SCT__rust_tp_sample - 4 - .
+    jmp __x86_return_thunk
+    .size rust_tp_site_\cc, . - rust_tp_site_\cc
+    .popsection
+    .endm
+
+    rust_tp_site 0
+    rust_tp_site 1
+    rust_tp_site 2
+    rust_tp_site 3
+    rust_tp_site 4
+    rust_tp_site 5
+    rust_tp_site 6
+    rust_tp_site 7
+    rust_tp_site 8
+    rust_tp_site 9
+    rust_tp_site 10
+    rust_tp_site 11
+    rust_tp_site 12
+    rust_tp_site 13
+    rust_tp_site 14
+    rust_tp_site 15
+"#,
+    options(att_syntax)
+);
+
+extern "C" {
+    static mut __SCK__rust_tp_sample: [u64; 2];
+    fn __SCT__rust_tp_sample();
+    fn rust_tp_site_0(flags: u64, slot: *mut u64);
+    fn rust_tp_site_1(flags: u64, slot: *mut u64);
+    fn rust_tp_site_2(flags: u64, slot: *mut u64);
+    fn rust_tp_site_3(flags: u64, slot: *mut u64);
+    fn rust_tp_site_4(flags: u64, slot: *mut u64);
+    fn rust_tp_site_5(flags: u64, slot: *mut u64);
+    fn rust_tp_site_6(flags: u64, slot: *mut u64);
+    fn rust_tp_site_7(flags: u64, slot: *mut u64);
+    fn rust_tp_site_8(flags: u64, slot: *mut u64);
+    fn rust_tp_site_9(flags: u64, slot: *mut u64);
+    fn rust_tp_site_10(flags: u64, slot: *mut u64);
+    fn rust_tp_site_11(flags: u64, slot: *mut u64);
+    fn rust_tp_site_12(flags: u64, slot: *mut u64);
+    fn rust_tp_site_13(flags: u64, slot: *mut u64);
+    fn rust_tp_site_14(flags: u64, slot: *mut u64);
+    fn rust_tp_site_15(flags: u64, slot: *mut u64);
+    fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
+    fn msleep(msecs: u32);
+    fn __cond_resched() -> i32;
+}
+
+type SiteFn = unsafe extern "C" fn(u64, *mut u64);
+
+const SITES: [SiteFn; 16] = [
+    rust_tp_site_0,
+    rust_tp_site_1,
+    rust_tp_site_2,
+    rust_tp_site_3,
+    rust_tp_site_4,
+    rust_tp_site_5,
+    rust_tp_site_6,
+    rust_tp_site_7,
+    rust_tp_site_8,
+    rust_tp_site_9,
+    rust_tp_site_10,
+    rust_tp_site_11,
+    rust_tp_site_12,
+    rust_tp_site_13,
+    rust_tp_site_14,
+    rust_tp_site_15,
+];
+
+/// Calls that landed on target A and B, counted by the targets themselves.
+static HITS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+/// Target A: records 1 in the caller's slot.
+#[no_mangle]
+extern "C" fn rust_tp_target_a(_flags: u64, slot: *mut u64) {
+    HITS[0].fetch_add(1, Ordering::Relaxed);
+    // SAFETY: Every site passes the address of its caller's local slot.
+    unsafe { *slot = 1 };
+}
+
+/// Target B: records 2 in the caller's slot.
+#[no_mangle]
+extern "C" fn rust_tp_target_b(_flags: u64, slot: *mut u64) {
+    HITS[1].fetch_add(1, Ordering::Relaxed);
+    // SAFETY: As for target A.
+    unsafe { *slot = 2 };
+}
+
+/// Whether Jcc condition `cc` is taken with `flags`, from the SDM's table;
+/// independent of the code under test.
+fn reference(cc: usize, flags: u64) -> bool {
+    let f = |bit: u64| flags & bit != 0;
+    let (cf, pf, zf, sf, of) = (f(1), f(1 << 2), f(1 << 6), f(1 << 7), f(1 << 11));
+    let base = match cc / 2 {
+        0 => of,
+        1 => cf,
+        2 => zf,
+        3 => cf || zf,
+        4 => sf,
+        5 => pf,
+        6 => sf != of,
+        _ => zf || sf != of,
+    };
+    base != (cc % 2 == 1)
+}
+
+/// What a taken site lands on in update state `k`: A, B, then NULL.
+fn landing(k: u64) -> u64 {
+    [1, 2, 0][(k % 3) as usize]
+}
+
+fn target_of(k: u64) -> *mut c_void {
+    let f: [*mut c_void; 3] = [
+        rust_tp_target_a as *mut c_void,
+        rust_tp_target_b as *mut c_void,
+        core::ptr::null_mut(),
+    ];
+    f[(k % 3) as usize]
+}
+
+/// State shared by the updater (module init) and the two callers.
+#[pin_data]
+struct Torture {
+    stop: AtomicBool,
+    /// `2k`: state `k` is in place; odd: an update is running.
+    epoch: AtomicU64,
+    /// Highest even epoch whose target a caller saw.
+    seen: AtomicU64,
+    calls: AtomicU64,
+    landed: [AtomicU64; 3],
+    wrong: AtomicU64,
+    running: AtomicU64,
+    #[pin]
+    caller0: Work<Torture, 0>,
+    #[pin]
+    caller1: Work<Torture, 1>,
+}
+
+impl_has_work! {
+    impl HasWork<Self, 0> for Torture { self.caller0 }
+    impl HasWork<Self, 1> for Torture { self.caller1 }
+}
+
+impl Torture {
+    fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Torture {
+                stop: AtomicBool::new(false),
+                epoch: AtomicU64::new(0),
+                seen: AtomicU64::new(0),
+                calls: AtomicU64::new(0),
+                landed: [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)],
+                wrong: AtomicU64::new(0),
+                running: AtomicU64::new(2),
+                caller0 <- new_work!("Torture::caller0"),
+                caller1 <- new_work!("Torture::caller1"),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// One caller: every site, every flag combination, until told to stop.
+    fn call_loop(&self) {
+        while !self.stop.load(Ordering::Relaxed) {
+            for (cc, site) in SITES.iter().enumerate() {
+                for combo in 0..32u64 {
+                    let flags = flags_of(combo);
+                    let mut slot = 0u64;
+                    let e0 = self.epoch.load(Ordering::Acquire);
+                    // SAFETY: The site functions follow the C ABI and write
+                    // only `slot`, through the target they jump to.
+                    unsafe { site(flags, &mut slot) };
+                    let e1 = self.epoch.load(Ordering::Acquire);
+                    self.calls.fetch_add(1, Ordering::Relaxed);
+                    if let Some(c) = self.landed.get(slot as usize) {
+                        c.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let taken = reference(cc, flags);
+                    let ok = if taken {
+                        (e0 / 2..=e1.div_ceil(2)).any(|k| landing(k) == slot)
+                    } else {
+                        slot == 0
+                    };
+                    if !ok {
+                        if self.wrong.fetch_add(1, Ordering::Relaxed) < 5 {
+                            pr_err!(
+                                "site {cc} flags {flags:#x}: landed {slot}, epochs {e0}..{e1}\n"
+                            );
+                        }
+                    } else if taken && e0 == e1 && e0 % 2 == 0 {
+                        self.seen.fetch_max(e0, Ordering::AcqRel);
+                    }
+                }
+            }
+            // SAFETY: Called from process context (a work item).
+            unsafe { __cond_resched() };
+        }
+        self.running.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl WorkItem<0> for Torture {
+    type Pointer = Arc<Torture>;
+    fn run(this: Arc<Torture>) {
+        this.call_loop();
+    }
+}
+
+impl WorkItem<1> for Torture {
+    type Pointer = Arc<Torture>;
+    fn run(this: Arc<Torture>) {
+        this.call_loop();
+    }
+}
+
+fn update(k: u64) {
+    // SAFETY: The key and trampoline are this module's static call; the
+    // targets are functions of this module, or NULL.
+    unsafe {
+        __static_call_update(
+            core::ptr::addr_of_mut!(__SCK__rust_tp_sample).cast(),
+            __SCT__rust_tp_sample as *mut c_void,
+            target_of(k),
+        )
+    };
+}
+
+struct RustTextPoke;
+
+impl kernel::Module for RustTextPoke {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        // Module-init patching: every site now goes straight to target A.
+        let mut init_ok = 0;
+        for (cc, site) in SITES.iter().enumerate() {
+            for combo in 0..32u64 {
+                let flags = flags_of(combo);
+                let mut slot = 0u64;
+                // SAFETY: As in `call_loop()`.
+                unsafe { site(flags, &mut slot) };
+                let want = if reference(cc, flags) { 1 } else { 0 };
+                if slot == want {
+                    init_ok += 1;
+                }
+            }
+        }
+
+        let t = Torture::new()?;
+        let _ = workqueue::system_unbound().enqueue::<Arc<Torture>, 0>(t.clone());
+        let _ = workqueue::system_unbound().enqueue::<Arc<Torture>, 1>(t.clone());
+
+        let mut unseen = 0u64;
+        for k in 1..=UPDATES {
+            t.epoch.store(2 * k - 1, Ordering::Release);
+            update(k);
+            t.epoch.store(2 * k, Ordering::Release);
+            // Both callers are behind us on two CPUs: let them see it.
+            let mut waited = 0;
+            while t.seen.load(Ordering::Acquire) < 2 * k {
+                if waited == 2000 {
+                    unseen += 1;
+                    break;
+                }
+                // SAFETY: Module init runs in process context.
+                unsafe { msleep(1) };
+                waited += 1;
+            }
+        }
+        t.stop.store(true, Ordering::Relaxed);
+        while t.running.load(Ordering::Acquire) != 0 {
+            // SAFETY: As above.
+            unsafe { msleep(1) };
+        }
+        // Leave the call on target A for the next load.
+        update(0);
+
+        let calls = t.calls.load(Ordering::Relaxed);
+        let landed: [u64; 3] = [0, 1, 2].map(|i| t.landed[i].load(Ordering::Relaxed));
+        let hits = [0, 1].map(|i| HITS[i].load(Ordering::Relaxed));
+        let wrong = t.wrong.load(Ordering::Relaxed);
+        // The targets also ran for the init check: 1 per taken combination.
+        let init_a = (0..16)
+            .map(|cc| (0..32u64).filter(|&c| reference(cc, flags_of(c))).count() as u64)
+            .sum::<u64>();
+        let add_up = hits[0] == landed[1] + init_a && hits[1] == landed[2];
+        let pass = init_ok == 16 * 32 && wrong == 0 && unseen == 0 && add_up;
+        pr_info!(
+            "{}: {} updates of 16 Jcc.d32 sites, {} calls (A {}, B {}, none {}), {} wrong, {} unseen updates, module-init patching {}/512, counts {}\n",
+            if pass { "PASS" } else { "FAIL" },
+            UPDATES,
+            calls,
+            landed[1],
+            landed[2],
+            landed[0],
+            wrong,
+            unseen,
+            init_ok,
+            if add_up { "add up" } else { "DO NOT add up" }
+        );
+        if pass {
+            Ok(RustTextPoke)
+        } else {
+            Err(EINVAL)
+        }
+    }
+}
+
+/// The EFLAGS value for combination `combo` (bit `i`: `ARITH[i]` set).
+fn flags_of(combo: u64) -> u64 {
+    ARITH
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| combo & (1 << i) != 0)
+        .fold(0, |acc, (_, b)| acc | b)
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The in-kernel torture: boot the series kernel with the rust_text_poke sample
+# in the initramfs, load it, and require its PASS line. Single-threaded TCG:
+# under multi-threaded TCG even the unpatched kernel takes spurious INT3
+# Oopses from concurrent cross-modification (a QEMU artefact), while the
+# single-threaded run still interleaves the vCPUs and the INT3 emulation.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ko=$OUT/samples/rust/rust_text_poke.ko
+[ -f "$ko" ] || die "no $ko: build with workbench/series.config"
+log=$LOGS/boot-torture.log
+BOOT_MODULES=$ko BOOT_TESTS=$TOP/workbench/guest/rust_text_poke.sh \
+	BOOT_ACCEL=tcg,thread=single BOOT_TIMEOUT=${TORTURE_TIMEOUT:-600} \
+	bash "$TOP/workbench/boot.sh" out "$log"
+line=$(grep -oP 'rust_text_poke: \KPASS: .*' "$log") || {
+	grep -E 'rust_text_poke|textpoke-test' "$log" | head -10
+	die "no PASS line from rust_text_poke"
+}
+echo "rust_text_poke: $line"
