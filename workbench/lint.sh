@@ -15,7 +15,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OURS_RS=("$TOP"/rust/text_poke/lib.rs "$TOP"/rust/text_poke/tests/*.rs
-	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/scripts/text_poke_scan/src/main.rs)
+	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/scripts/text_poke_scan/src/main.rs
+	 "$TOP"/samples/rust/rust_text_poke.rs)
 OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
 
 case "$1" in
@@ -53,10 +54,12 @@ noinstr)
 	;;
 clippy)
 	# clippy speaks only when it compiles: make sure it does.
-	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/rust/text_poke/lib.rs"
-	out=$("${KMAKE[@]}" CLIPPY=1 "${OURS_O[@]}" 2>&1) || { echo "$out"; exit 1; }
+	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/rust/text_poke/lib.rs" \
+		"$SRC/samples/rust/rust_text_poke.rs"
+	objs=("${OURS_O[@]}" samples/rust/rust_text_poke.o)
+	out=$("${KMAKE[@]}" CLIPPY=1 "${objs[@]}" 2>&1) || { echo "$out"; exit 1; }
 	! echo "$out" | grep -E -A5 '^(warning|error)' || exit 1
-	echo "clippy: ${OURS_O[*]}: no warnings"
+	echo "clippy: ${objs[*]}: no warnings"
 	;;
 rustdoc)
 	"${KMAKE[@]}" rustdoc > "$LOGS/rustdoc.log" 2>&1 || { tail -20 "$LOGS/rustdoc.log"; exit 1; }

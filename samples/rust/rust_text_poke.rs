@@ -6,8 +6,8 @@
 //! assembly so that no compiler decides their form: each loads the arithmetic
 //! flags it is given and ends in `jcc.d32 __SCT__rust_tp_sample`, which objtool
 //! records as a tail-call static call site. Loading the module patches them
-//! (module-init patching); then two callers on the system unbound workqueue
-//! run every site with every flag combination in loops while module init
+//! (module-init patching); then two callers, kernel threads bound to CPU 0 and
+//! CPU 1, run every site with every flag combination in loops while module init
 //! calls `static_call_update()` through targets A, B and NULL thousands of
 //! times, each update a `text_poke_bp()` of every site while it runs.
 //!
@@ -17,11 +17,11 @@
 //! to what the callers saw, and that every update was seen by a caller. The
 //! result is one line in the log; a failure also fails the module load.
 
-use core::ffi::c_void;
+use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
-use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
 module! {
     type: RustTextPoke,
@@ -32,7 +32,7 @@ module! {
 }
 
 /// Updates of the static call in one module load.
-const UPDATES: u64 = 6000;
+const UPDATES: u64 = 2000;
 /// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
 
@@ -124,8 +124,6 @@ extern "C" {
     fn rust_tp_site_14(flags: u64, slot: *mut u64);
     fn rust_tp_site_15(flags: u64, slot: *mut u64);
     fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
-    fn msleep(msecs: u32);
-    fn __cond_resched() -> i32;
 }
 
 type SiteFn = unsafe extern "C" fn(u64, *mut u64);
@@ -148,6 +146,20 @@ const SITES: [SiteFn; 16] = [
     rust_tp_site_14,
     rust_tp_site_15,
 ];
+
+/// Offset of the Jcc.d32 in each site function (after endbr64, the flags
+/// dance: 4 + 1 + 1 + 6 + 3 + 1 + 1 bytes).
+const JCC_OFFSET: usize = 17;
+
+/// Where the Jcc.d32 of site `cc` branches to now, read from the text: the
+/// test's own decoding, independent of the code under test.
+fn site_target(cc: usize) -> usize {
+    let addr = SITES[cc] as usize + JCC_OFFSET;
+    // SAFETY: `addr` is the 6-byte Jcc.d32 of a site function of this module.
+    let b = unsafe { core::slice::from_raw_parts(addr as *const u8, 6) };
+    let disp = i32::from_le_bytes([b[2], b[3], b[4], b[5]]);
+    (addr + 6).wrapping_add(disp as isize as usize)
+}
 
 /// Calls that landed on target A and B, counted by the targets themselves.
 static HITS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
@@ -212,15 +224,8 @@ struct Torture {
     landed: [AtomicU64; 3],
     wrong: AtomicU64,
     running: AtomicU64,
-    #[pin]
-    caller0: Work<Torture, 0>,
-    #[pin]
-    caller1: Work<Torture, 1>,
-}
-
-impl_has_work! {
-    impl HasWork<Self, 0> for Torture { self.caller0 }
-    impl HasWork<Self, 1> for Torture { self.caller1 }
+    /// Calls made while an update was in progress (odd epoch at entry).
+    racing: AtomicU64,
 }
 
 impl Torture {
@@ -233,9 +238,8 @@ impl Torture {
                 calls: AtomicU64::new(0),
                 landed: [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)],
                 wrong: AtomicU64::new(0),
-                running: AtomicU64::new(2),
-                caller0 <- new_work!("Torture::caller0"),
-                caller1 <- new_work!("Torture::caller1"),
+                running: AtomicU64::new(0),
+                racing: AtomicU64::new(0),
             }),
             GFP_KERNEL,
         )
@@ -254,6 +258,9 @@ impl Torture {
                     unsafe { site(flags, &mut slot) };
                     let e1 = self.epoch.load(Ordering::Acquire);
                     self.calls.fetch_add(1, Ordering::Relaxed);
+                    if e0 % 2 == 1 {
+                        self.racing.fetch_add(1, Ordering::Relaxed);
+                    }
                     if let Some(c) = self.landed.get(slot as usize) {
                         c.fetch_add(1, Ordering::Relaxed);
                     }
@@ -274,24 +281,37 @@ impl Torture {
                     }
                 }
             }
-            // SAFETY: Called from process context (a work item).
-            unsafe { __cond_resched() };
+            // SAFETY: Called from process context (a kernel thread).
+            unsafe { bindings::__cond_resched() };
         }
         self.running.fetch_sub(1, Ordering::AcqRel);
     }
-}
 
-impl WorkItem<0> for Torture {
-    type Pointer = Arc<Torture>;
-    fn run(this: Arc<Torture>) {
-        this.call_loop();
-    }
-}
-
-impl WorkItem<1> for Torture {
-    type Pointer = Arc<Torture>;
-    fn run(this: Arc<Torture>) {
-        this.call_loop();
+    /// Starts a caller thread bound to `cpu`.
+    fn spawn_caller(self: &Arc<Self>, cpu: u32) -> Result {
+        /// The thread: runs the loop on the shared state it is given.
+        unsafe extern "C" fn caller(data: *mut c_void) -> c_int {
+            // SAFETY: `data` is the `Torture` that module init keeps alive
+            // until `running` drops to zero.
+            let t = unsafe { &*data.cast::<Torture>() };
+            t.call_loop();
+            0
+        }
+        let data = core::ptr::from_ref::<Torture>(self)
+            .cast_mut()
+            .cast::<c_void>();
+        self.running.fetch_add(1, Ordering::AcqRel);
+        // SAFETY: `caller` matches `int (*)(void *)`, the name is a C string.
+        let task = unsafe {
+            bindings::kthread_create_on_cpu(Some(caller), data, cpu, c"rust_tp/%u".as_ptr().cast())
+        };
+        if task.is_null() || (task as usize) >= (-4095isize) as usize {
+            self.running.fetch_sub(1, Ordering::AcqRel);
+            return Err(ENOMEM);
+        }
+        // SAFETY: A freshly created, not yet running thread.
+        unsafe { bindings::wake_up_process(task) };
+        Ok(())
     }
 }
 
@@ -326,15 +346,41 @@ impl kernel::Module for RustTextPoke {
             }
         }
 
+        // The sites themselves must have been rewritten to branch to target
+        // A, not left going through the trampoline.
+        let patched = (0..16)
+            .filter(|&cc| site_target(cc) == rust_tp_target_a as usize)
+            .count();
+        if patched != 16 {
+            pr_err!("FAIL: only {patched}/16 sites were patched at module init\n");
+            return Err(EINVAL);
+        }
+
         let t = Torture::new()?;
-        let _ = workqueue::system_unbound().enqueue::<Arc<Torture>, 0>(t.clone());
-        let _ = workqueue::system_unbound().enqueue::<Arc<Torture>, 1>(t.clone());
+        // One caller per CPU: whichever CPU runs this updater, the other one
+        // keeps calling the sites while text_poke_bp() rewrites them.
+        t.spawn_caller(0)?;
+        if let Err(e) = t.spawn_caller(1) {
+            t.stop.store(true, Ordering::Relaxed);
+            while t.running.load(Ordering::Acquire) != 0 {
+                // SAFETY: Module init runs in process context.
+                unsafe { bindings::msleep(1) };
+            }
+            return Err(e);
+        }
 
         let mut unseen = 0u64;
+        let mut misplaced = 0u64;
         for k in 1..=UPDATES {
             t.epoch.store(2 * k - 1, Ordering::Release);
             update(k);
             t.epoch.store(2 * k, Ordering::Release);
+            let want = target_of(k) as usize;
+            let tramp = __SCT__rust_tp_sample as usize;
+            if (0..16).any(|cc| site_target(cc) == tramp || (want != 0 && site_target(cc) != want))
+            {
+                misplaced += 1;
+            }
             // Both callers are behind us on two CPUs: let them see it.
             let mut waited = 0;
             while t.seen.load(Ordering::Acquire) < 2 * k {
@@ -343,14 +389,14 @@ impl kernel::Module for RustTextPoke {
                     break;
                 }
                 // SAFETY: Module init runs in process context.
-                unsafe { msleep(1) };
+                unsafe { bindings::msleep(1) };
                 waited += 1;
             }
         }
         t.stop.store(true, Ordering::Relaxed);
         while t.running.load(Ordering::Acquire) != 0 {
             // SAFETY: As above.
-            unsafe { msleep(1) };
+            unsafe { bindings::msleep(1) };
         }
         // Leave the call on target A for the next load.
         update(0);
@@ -364,17 +410,19 @@ impl kernel::Module for RustTextPoke {
             .map(|cc| (0..32u64).filter(|&c| reference(cc, flags_of(c))).count() as u64)
             .sum::<u64>();
         let add_up = hits[0] == landed[1] + init_a && hits[1] == landed[2];
-        let pass = init_ok == 16 * 32 && wrong == 0 && unseen == 0 && add_up;
+        let pass = init_ok == 16 * 32 && wrong == 0 && unseen == 0 && add_up && misplaced == 0;
         pr_info!(
-            "{}: {} updates of 16 Jcc.d32 sites, {} calls (A {}, B {}, none {}), {} wrong, {} unseen updates, module-init patching {}/512, counts {}\n",
+            "{}: {} updates of 16 Jcc.d32 sites, {} calls ({} during updates; A {}, B {}, none {}), {} wrong, {} unseen updates, {} updates not in the site text, module-init patching {}/512, counts {}\n",
             if pass { "PASS" } else { "FAIL" },
             UPDATES,
             calls,
+            t.racing.load(Ordering::Relaxed),
             landed[1],
             landed[2],
             landed[0],
             wrong,
             unseen,
+            misplaced,
             init_ok,
             if add_up { "add up" } else { "DO NOT add up" }
         );
