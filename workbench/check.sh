@@ -47,5 +47,6 @@ TAIL=1 run "boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=8 run "boot: Rust patched the conditional tail calls" bash "$R/lint.sh" report
 TAIL=2 run "in-kernel: rust_text_poke torture (module-init patching, live text_poke_bp of 16 Jcc sites)" \
 	bash "$R/torture.sh"
+TAIL=3 run "in-kernel: corrupt static call site reported, left alone, still working" bash "$R/corrupt.sh"
 run "repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
 finish
