@@ -16,7 +16,7 @@ set -euo pipefail
 
 OURS_RS=("$TOP"/rust/text_poke/lib.rs "$TOP"/rust/text_poke/tests/*.rs
 	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/scripts/text_poke_scan/src/main.rs
-	 "$TOP"/samples/rust/rust_text_poke.rs)
+	 "$TOP"/samples/rust/rust_text_poke.rs "$TOP"/samples/rust/rust_text_poke_corrupt.rs)
 OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
 
 case "$1" in
@@ -55,8 +55,8 @@ noinstr)
 clippy)
 	# clippy speaks only when it compiles: make sure it does.
 	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/rust/text_poke/lib.rs" \
-		"$SRC/samples/rust/rust_text_poke.rs"
-	objs=("${OURS_O[@]}" samples/rust/rust_text_poke.o)
+		"$SRC/samples/rust/rust_text_poke.rs" "$SRC/samples/rust/rust_text_poke_corrupt.rs"
+	objs=("${OURS_O[@]}" samples/rust/rust_text_poke.o samples/rust/rust_text_poke_corrupt.o)
 	out=$("${KMAKE[@]}" CLIPPY=1 "${objs[@]}" 2>&1) || { echo "$out"; exit 1; }
 	! echo "$out" | grep -E -A5 '^(warning|error)' || exit 1
 	echo "clippy: ${objs[*]}: no warnings"

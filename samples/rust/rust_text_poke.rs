@@ -290,6 +290,10 @@ impl Torture {
     /// Starts a caller thread bound to `cpu`.
     fn spawn_caller(self: &Arc<Self>, cpu: u32) -> Result {
         /// The thread: runs the loop on the shared state it is given.
+        ///
+        /// # Safety
+        ///
+        /// `data` must point to a `Torture` that outlives the thread.
         unsafe extern "C" fn caller(data: *mut c_void) -> c_int {
             // SAFETY: `data` is the `Torture` that module init keeps alive
             // until `running` drops to zero.
@@ -349,7 +353,7 @@ impl kernel::Module for RustTextPoke {
         // The sites themselves must have been rewritten to branch to target
         // A, not left going through the trampoline.
         let patched = (0..16)
-            .filter(|&cc| site_target(cc) == rust_tp_target_a as usize)
+            .filter(|&cc| site_target(cc) == rust_tp_target_a as *const () as usize)
             .count();
         if patched != 16 {
             pr_err!("FAIL: only {patched}/16 sites were patched at module init\n");
@@ -376,7 +380,7 @@ impl kernel::Module for RustTextPoke {
             update(k);
             t.epoch.store(2 * k, Ordering::Release);
             let want = target_of(k) as usize;
-            let tramp = __SCT__rust_tp_sample as usize;
+            let tramp = __SCT__rust_tp_sample as *const () as usize;
             if (0..16).any(|cc| site_target(cc) == tramp || (want != 0 && site_target(cc) != want))
             {
                 misplaced += 1;

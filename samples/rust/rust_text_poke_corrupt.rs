@@ -90,7 +90,7 @@ extern "C" fn rust_tp_corrupt_b(slot: *mut u64) {
 fn site_bytes() -> [u8; 6] {
     // The offset is added at run time: a relocation into the middle of a
     // function would be an indirect branch target without ENDBR to objtool.
-    let addr = core::hint::black_box(rust_tp_corrupt_site as usize) + 4;
+    let addr = core::hint::black_box(rust_tp_corrupt_site as *const () as usize) + 4;
     let mut b = [0u8; 6];
     // SAFETY: The site is 6 bytes of this module's text after the endbr64.
     unsafe { core::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), 6) };
