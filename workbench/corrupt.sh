@@ -9,12 +9,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ko=$OUT/samples/rust/rust_text_poke_corrupt.ko
-[ -f "$ko" ] || die "no $ko: build with workbench/series.config"
 log=$LOGS/boot-corrupt.log
-BOOT_MODULES=$ko BOOT_TESTS=$TOP/workbench/guest/rust_text_poke_corrupt.sh \
-	BOOT_EXPECT_WARN=arch/x86/kernel/static_call.c \
-	bash "$TOP/workbench/boot.sh" out "$log"
+BOOT_EXPECT_WARN=arch/x86/kernel/static_call.c boot_module rust_text_poke_corrupt "$log"
 err=$(grep -oE 'static_call: unexpected site at rust_tp_corrupt_site\+0x4/0x[0-9a-f]+ \[rust_text_poke_corrupt\]: 2e e9 [0-9a-f ]+, expected [^;]+; not patched' "$log" | head -1) && [ -n "$err" ] ||
 	die "no error line for the corrupt site"
 echo "$err"

@@ -33,6 +33,16 @@ jcc_sites() {  # [OUTDIR]
 		}' | sort
 }
 
+# boot_module MODULE LOG: boot the series kernel with samples/rust/MODULE.ko
+# and workbench/guest/MODULE.sh (which loads it) in the initramfs, console
+# to LOG. BOOT_* settings given before the call pass through to boot.sh.
+boot_module() {
+	local ko=$OUT/samples/rust/$1.ko
+	[ -f "$ko" ] || die "no $ko: build with workbench/series.config"
+	BOOT_MODULES=$ko BOOT_TESTS=$TOP/workbench/guest/$1.sh \
+		bash "$TOP/workbench/boot.sh" out "$2"
+}
+
 mkdir -p "$LOGS"
 
 step() { printf '==> %s\n' "$*"; }

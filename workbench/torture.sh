@@ -9,12 +9,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ko=$OUT/samples/rust/rust_text_poke.ko
-[ -f "$ko" ] || die "no $ko: build with workbench/series.config"
 log=$LOGS/boot-torture.log
-BOOT_MODULES=$ko BOOT_TESTS=$TOP/workbench/guest/rust_text_poke.sh \
-	BOOT_ACCEL=tcg,thread=single BOOT_TIMEOUT=${TORTURE_TIMEOUT:-600} \
-	bash "$TOP/workbench/boot.sh" out "$log"
+BOOT_ACCEL=tcg,thread=single BOOT_TIMEOUT=${TORTURE_TIMEOUT:-600} \
+	boot_module rust_text_poke "$log"
 line=$(grep -oP 'rust_text_poke: \KPASS: .*' "$log") || {
 	grep -E 'rust_text_poke|textpoke-test' "$log" | head -10
 	die "no PASS line from rust_text_poke"
