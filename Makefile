@@ -6,6 +6,7 @@
 #   make          set up, apply the series, build, boot, print the summary
 #   make check    every test: host, kernel build, boot, in-kernel, reproducer
 #   make repro    the kernel without Jcc tail-call support: must not boot
+#   make kunit    the KUnit suites with tools/testing/kunit/kunit.py
 #   make bench    the host test bench with long settings (figures in README)
 #   make clean    remove build/
 #
@@ -14,7 +15,7 @@
 WB := workbench
 export BUILD ?= $(CURDIR)/build
 
-.PHONY: all setup tree kernel boot summary check repro hosttest bench baseline clean
+.PHONY: all setup tree kernel boot summary check repro kunit hosttest bench baseline clean
 
 all: setup tree kernel boot summary
 
@@ -41,6 +42,9 @@ bench: setup
 
 repro: tree
 	@bash $(WB)/repro.sh
+
+kunit: tree
+	@bash $(WB)/kunit.sh
 
 check: setup
 	@bash $(WB)/check.sh

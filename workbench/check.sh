@@ -48,5 +48,7 @@ TAIL=8 run "boot: Rust patched the conditional tail calls" bash "$R/lint.sh" rep
 TAIL=2 run "in-kernel: rust_text_poke torture (module-init patching, live text_poke_bp of 16 Jcc sites)" \
 	bash "$R/torture.sh"
 TAIL=3 run "in-kernel: corrupt static call site reported, left alone, still working" bash "$R/corrupt.sh"
+TAIL=8 run "kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
+	bash "$R/kunit.sh"
 run "repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
 finish

@@ -113,6 +113,10 @@ report)
 	total=$(echo "$scan" | tail -1 | cut -d' ' -f1)
 	[ "$booted" = "$total" ] || die "the kernel patched $booted sites at boot, vmlinux.o has $total"
 	echo "kernel: $booted sites patched at boot = $total in vmlinux.o; Jcc sites agree with scanner and llvm-objdump"
+	# The KUnit suite ran at boot too (boot.sh fails on any "not ok").
+	suite=$(grep -oE '^ *ok [0-9]+ x86_text_poke_rs$' "$log") ||
+		die "the x86_text_poke_rs KUnit suite did not pass at boot"
+	echo "kernel: KUnit at boot: $(echo $suite) ($(grep -cE '^ +ok [0-9]+ ' "$log") cases and params ok)"
 	;;
 *)
 	die "unknown check $1"
