@@ -114,9 +114,9 @@ report)
 	[ "$booted" = "$total" ] || die "the kernel patched $booted sites at boot, vmlinux.o has $total"
 	echo "kernel: $booted sites patched at boot = $total in vmlinux.o; Jcc sites agree with scanner and llvm-objdump"
 	# The KUnit suite ran at boot too (boot.sh fails on any "not ok").
-	suite=$(grep -oE '^ *ok [0-9]+ x86_text_poke_rs$' "$log") ||
+	suite=$(grep -aoE '^ *ok [0-9]+ x86_text_poke_rs\b' "$log") ||
 		die "the x86_text_poke_rs KUnit suite did not pass at boot"
-	echo "kernel: KUnit at boot: $(echo $suite) ($(grep -cE '^ +ok [0-9]+ ' "$log") cases and params ok)"
+	echo "kernel: KUnit at boot: $(echo $suite), $(grep -aoE 'Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' "$log" | tail -1)"
 	;;
 *)
 	die "unknown check $1"

@@ -670,6 +670,9 @@ static void kprobe_on_jcc(struct kunit *test)
 		return;
 	}
 	KUNIT_ASSERT_EQ(test, register_kprobe(&jg->kp), 0);
+	/* Emulated (int3_emulate_jcc()), not single-stepped out of line. */
+	KUNIT_EXPECT_NOT_NULL(test, jl->kp.ainsn.emulate_op);
+	KUNIT_EXPECT_NOT_NULL(test, jg->kp.ainsn.emulate_op);
 
 	for (i = 0; i < ARRAY_SIZE(args); i++) {
 		long a = args[i].a, b = args[i].b;
