@@ -50,5 +50,7 @@ TAIL=2 run "in-kernel: rust_text_poke torture (module-init patching, live text_p
 TAIL=3 run "in-kernel: corrupt static call site reported, left alone, still working" bash "$R/corrupt.sh"
 TAIL=8 run "kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
 	bash "$R/kunit.sh"
+TAIL=6 run "kunit.py: a broken text_poke_rs_cond() fails exactly the cases that use it" \
+	bash "$R/kunit-mutant.sh"
 run "repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
 finish

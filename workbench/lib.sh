@@ -43,6 +43,37 @@ boot_module() {
 		bash "$TOP/workbench/boot.sh" out "$2"
 }
 
+# kunit_py JSON LOG: tools/testing/kunit/kunit.py run of
+# workbench/text_poke.kunitconfig, built in $BUILD/kunit with our toolchain
+# and run under QEMU with two CPUs; results to JSON, output to LOG.
+kunit_py() {
+	[ ! -e "$SRC/.config" ] || die "$SRC/.config exists: kunit.py needs a clean source tree"
+	rm -f "$1"
+	(cd "$SRC" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--build_dir="$BUILD/kunit" \
+		--kunitconfig="$TOP/workbench/text_poke.kunitconfig" \
+		--make_options LLVM=-19 --make_options RUSTC="$RUSTC" \
+		--make_options RUSTDOC="$RUSTDOC" --make_options BINDGEN="$BINDGEN" \
+		--make_options HOSTRUSTC="$RUSTC" --jobs="$(nproc)" --timeout=900 \
+		--qemu_args="-smp 2 -cpu EPYC" --json="$1") > "$2" 2>&1
+}
+
+# kunit_cases JSON: "STATUS suite.case" per case (parameters as cases).
+kunit_cases() {
+	python3 - "$1" <<'EOF'
+import json, sys
+
+def walk(group, path):
+    for c in group.get("test_cases", []):
+        print(c["status"], ".".join(path + [c["name"]]))
+    for g in group.get("sub_groups", []):
+        walk(g, path + [g["name"]])
+
+for suite in json.load(open(sys.argv[1])).get("sub_groups", []):
+    walk(suite, [suite["name"]])
+EOF
+}
+
 mkdir -p "$LOGS"
 
 step() { printf '==> %s\n' "$*"; }
