@@ -677,15 +677,15 @@ static void kprobe_on_jcc(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(args); i++) {
 		long a = args[i].a, b = args[i].b;
 		unsigned long want = (a >= b) | (a <= b) << 1;
+		unsigned long jl_ip = base + (a < b ? TP_JL32_TAKEN : TP_JL32 + 6);
+		unsigned long jg_ip = base + (a > b ? TP_JG8_TAKEN : TP_JG8 + 2);
 		unsigned int hits = jl->hits;
 
 		KUNIT_EXPECT_EQ_MSG(test, tp_jcc_probed(a, b), want, "(%ld, %ld)", a, b);
 		KUNIT_EXPECT_EQ(test, jl->hits, hits + 1);
 		KUNIT_EXPECT_EQ(test, jg->hits, hits + 1);
-		KUNIT_EXPECT_EQ_MSG(test, jl->ip, base + (a < b ? TP_JL32_TAKEN : TP_JL32 + 6),
-				    "jl (%ld, %ld)", a, b);
-		KUNIT_EXPECT_EQ_MSG(test, jg->ip, base + (a > b ? TP_JG8_TAKEN : TP_JG8 + 2),
-				    "jg (%ld, %ld)", a, b);
+		KUNIT_EXPECT_EQ_MSG(test, jl->ip, jl_ip, "jl.d32 (%ld, %ld)", a, b);
+		KUNIT_EXPECT_EQ_MSG(test, jg->ip, jg_ip, "jg.d8 (%ld, %ld)", a, b);
 	}
 
 	unregister_kprobe(&jg->kp);
