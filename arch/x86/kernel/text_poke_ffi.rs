@@ -17,6 +17,7 @@
 //! `c_ulong` is `u64`: this file is built for x86-64 only.
 
 use core::ffi::{c_char, c_int, c_uint, c_ulong};
+use core::sync::atomic::{AtomicI64, Ordering};
 use text_poke::emulate::Emulation;
 use text_poke::insn::MAX_LEN;
 use text_poke::static_call::{self, SiteType, StaticCallEnv};
@@ -239,6 +240,12 @@ pub unsafe extern "C" fn text_poke_rs_loc_init(
     }
 }
 
+/// `atomic64_t text_poke_rs_traps`: how many INT3 traps
+/// [`text_poke_rs_emulate`] has resolved since boot, for tests that must know
+/// that they hit the patching window. One uninstrumented `lock xadd` per trap.
+#[export_name = "text_poke_rs_traps"]
+pub static TEXT_POKE_RS_TRAPS: AtomicI64 = AtomicI64::new(0);
+
 /// What the INT3 handler does for a CPU that trapped at `addr`, the start of
 /// the range being patched with the compact form (`opcode`, `len`, `disp`),
 /// with `flags` in `EFLAGS`.
@@ -259,6 +266,9 @@ pub extern "C" fn text_poke_rs_emulate(
         Some(Emulation::Ret) => (TP_RS_RET, 0),
         None => (TP_RS_INVALID, 0),
     };
+    if action != TP_RS_PASS {
+        TEXT_POKE_RS_TRAPS.fetch_add(1, Ordering::Relaxed);
+    }
     TextPokeRsEmu { target, action }
 }
 

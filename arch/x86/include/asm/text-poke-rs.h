@@ -60,5 +60,7 @@ struct text_poke_rs_emu text_poke_rs_emulate(u8 opcode, u8 len, s32 disp,
 					     unsigned long addr,
 					     unsigned long flags);
 bool text_poke_rs_cond(u8 cc, unsigned long flags);
+/* INT3 traps that text_poke_rs_emulate() resolved since boot. */
+extern atomic64_t text_poke_rs_traps;
 
 #endif /* _ASM_X86_TEXT_POKE_RS_H */
