@@ -24,7 +24,7 @@ grep -oP 'static_call: conditional tail call at \K.*' "$log" | sed 's/^/  Jcc si
 agree=0
 scan=$(bash "$TOP/workbench/lint.sh" report 2>&1) && agree=1
 echo "static_call (vmlinux.o, scripts/text_poke_scan): $(echo "$scan" | grep -oP 'vmlinux.o: \K.*' || echo "scan failed")"
-echo "$scan" | tail -1 | sed 's/^ERROR: /  DISAGREE: /; s/^kernel: /  /'
+echo "$scan" | grep -E '^(kernel|ERROR): ' | sed 's/^ERROR: /  DISAGREE: /; s/^kernel: /  /'
 echo "boot:      $(cat "$log.seconds") s under TCG (-cpu EPYC -smp 2), log ${log#$TOP/}"
 if bash "$TOP/workbench/boot.sh" --verdict "$name" "$log" >/dev/null && [ -n "$report" ] && [ $agree = 1 ]; then
 	echo "result:    PASS"
