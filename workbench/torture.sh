@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 log=$LOGS/boot-torture.log
-BOOT_ACCEL=tcg,thread=single BOOT_TIMEOUT=${TORTURE_TIMEOUT:-600} \
+BOOT_ACCEL=tcg,thread=single BOOT_TIMEOUT=${TORTURE_TIMEOUT:-1800} \
 	boot_module rust_text_poke "$log"
 line=$(grep -oP 'rust_text_poke: \KPASS: .*' "$log") || {
 	grep -E 'rust_text_poke|textpoke-test' "$log" | head -10

@@ -32,7 +32,7 @@ module! {
 }
 
 /// Updates of the static call in one module load.
-const UPDATES: u64 = 2000;
+const UPDATES: u64 = 5000;
 /// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
 
