@@ -13,7 +13,9 @@
 # Everything lands in build/ (ignored by git); see README.md.
 
 WB := workbench
-export BUILD ?= $(CURDIR)/build
+export BUILD_ROOT ?= $(CURDIR)/build
+# BASE=7.3 (default, mainline) or BASE=6.12 (the LTS backport)
+export BASE ?= 7.3
 
 .PHONY: all setup tree kernel boot summary check repro kunit hosttest bench baseline clean
 
@@ -54,4 +56,4 @@ baseline: tree
 	@bash $(WB)/baseline.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD_ROOT)

@@ -13,7 +13,7 @@ cd "$TOP/rust/text_poke"
 export TEXT_POKE_DIFF_CASES=${TEXT_POKE_DIFF_CASES:-10000000}
 export TEXT_POKE_LIVE_RETARGETS=${TEXT_POKE_LIVE_RETARGETS:-1000000}
 step "bench: $(nproc) CPUs, $(uname -r), $(cargo --version)"
-CARGO_TARGET_DIR=$BUILD/cargo cargo test --release --quiet --test cpu --test iced --test live \
+CARGO_TARGET_DIR=$BUILD_ROOT/cargo cargo test --release --quiet --test cpu --test iced --test live \
 	-- --nocapture --test-threads=1 2>&1 | tee "$LOGS/bench.log" | grep -oE '(cpu|iced|live): .*|FAILED.*|panicked.*'
 ! grep -q FAILED "$LOGS/bench.log"
 
@@ -21,7 +21,7 @@ CARGO_TARGET_DIR=$BUILD/cargo cargo test --release --quiet --test cpu --test ice
 # flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
 command -v cargo-fuzz >/dev/null || cargo install --locked --quiet cargo-fuzz
 step "fuzz: cargo fuzz run decode for ${FUZZ_SECONDS:-60} s"
-RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$BUILD/cargo-fuzz cargo fuzz run decode -- \
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$BUILD_ROOT/cargo-fuzz cargo fuzz run decode -- \
 	-max_total_time="${FUZZ_SECONDS:-60}" -max_len=16 > "$LOGS/fuzz.log" 2>&1 ||
 	{ tail -30 "$LOGS/fuzz.log"; die "the fuzz target found a failure"; }
 echo "fuzz: $(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/fuzz.log" | tail -1)s, no failure"

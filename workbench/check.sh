@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: every test, each one a PASS or FAIL line, then the count.
-# Host tests first (seconds), then the kernel: build, static checks of the
-# objects, boot, the boot report, and last the reproducer.
+# Host tests first (seconds), then on 7.3 the kernel: build, static checks
+# of the sources and objects, boot, the boot report, the in-kernel tests,
+# KUnit and the reproducer; then on 6.12 the build, the boot and its report.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,24 +34,42 @@ finish() {
 }
 
 R=$TOP/workbench
+# 7.3 (mainline, the series' home): every test.
+export BASE=7.3
 TAIL=12 run "host: cargo test: unit, doc, real CPU, iced-x86, live patching" bash "$R/hosttest.sh"
 run "host: rustfmt of our Rust files" bash "$R/lint.sh" rustfmt
 TAIL=6 run "host: scripts/text_poke_scan on made-up objects" bash "$R/lint.sh" scanner
-must "tree: base + series + reproducer branches" bash "$R/tree.sh"
-must "kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
+must "7.3 tree: base + series + reproducer branches" bash "$R/tree.sh"
+must "7.3 kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
 	bash "$R/build.sh" out "$R/series.config"
-run "kernel: our Rust objects reference no core::panicking symbol" bash "$R/lint.sh" panic
-run "kernel: INT3-path entry points sit in .noinstr.text" bash "$R/lint.sh" noinstr
-run "kernel: clippy on our Rust objects" bash "$R/lint.sh" clippy
-run "kernel: rustdoc builds" bash "$R/lint.sh" rustdoc
-TAIL=1 run "boot: series kernel boots under QEMU" bash "$R/boot.sh" out
-TAIL=8 run "boot: Rust patched the conditional tail calls" bash "$R/lint.sh" report
-TAIL=2 run "in-kernel: rust_text_poke torture (module-init patching, live text_poke_bp of 16 Jcc sites)" \
+run "7.3 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles and the seam header" \
+	bash "$R/lint.sh" seam
+TAIL=6 run "7.3 kernel: X86_TEXT_POKE_RUST=n builds upstream's code, function by function" \
+	bash "$R/same.sh"
+run "7.3 kernel: our Rust objects reference no core::panicking symbol" bash "$R/lint.sh" panic
+run "7.3 kernel: INT3-path entry points sit in .noinstr.text" bash "$R/lint.sh" noinstr
+run "7.3 kernel: clippy on our Rust objects" bash "$R/lint.sh" clippy
+run "7.3 kernel: rustdoc builds" bash "$R/lint.sh" rustdoc
+TAIL=1 run "7.3 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
+TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kernel patched" \
+	bash "$R/lint.sh" report
+TAIL=2 run "7.3 in-kernel: rust_text_poke torture (module-init patching, live patching of 16 Jcc sites)" \
 	bash "$R/torture.sh"
-TAIL=3 run "in-kernel: corrupt static call site reported, left alone, still working" bash "$R/corrupt.sh"
-TAIL=8 run "kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
+TAIL=3 run "7.3 in-kernel: corrupt static call site reported, left alone, still working" bash "$R/corrupt.sh"
+TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
 	bash "$R/kunit.sh"
-TAIL=6 run "kunit.py: a broken text_poke_rs_cond() fails exactly the cases that use it" \
+TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
 	bash "$R/kunit-mutant.sh"
-run "repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
+run "7.3 repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
+
+# 6.12 (the LTS backport): the same series sources with the 6.12 diffs.
+export BASE=6.12
+must "6.12 tree: base + series + reproducer branches" bash "$R/tree.sh"
+must "6.12 kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
+	bash "$R/build.sh" out "$R/series.config"
+run "6.12 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles and the seam header" \
+	bash "$R/lint.sh" seam
+TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
+TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
+	bash "$R/lint.sh" report
 finish

@@ -8,6 +8,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 cd "$TOP/rust/text_poke"
-CARGO_TARGET_DIR=$BUILD/cargo cargo test --quiet -- --nocapture --test-threads=1 2>&1 | tee "$LOGS/hosttest.log" |
+CARGO_TARGET_DIR=$BUILD_ROOT/cargo cargo test --quiet -- --nocapture --test-threads=1 2>&1 | tee "$LOGS/hosttest.log" |
 	grep -oE '^test result.*|FAILED.*|panicked.*|(cpu|iced|live): .*' || true
 ! grep -q FAILED "$LOGS/hosttest.log" && grep -q '^test result: ok' "$LOGS/hosttest.log"

@@ -3,8 +3,8 @@
 #
 # Proof that the KUnit suite can fail, and that kprobes emulates a Jcc through
 # the Rust code: build the KUnit kernel with workbench/mutants/kunit-jl.diff
-# (text_poke_rs_cond() with jl inverted) and require that exactly the cases
-# that use text_poke_rs_cond() fail, and all others pass. The tree is restored
+# (text_poke_cond() with jl inverted) and require that exactly the cases
+# that use text_poke_cond() fail, and all others pass. The tree is restored
 # afterwards; the next kunit.py run rebuilds the one object incrementally.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ set -euo pipefail
 JSON=$LOGS/kunit-mutant.json
 LOG=$LOGS/kunit-mutant.log
 MUTANT=$TOP/workbench/mutants/kunit-jl.diff
-# text_poke_rs_cond() directly, int3_emulate_jcc() (also kprobes), a kprobe.
+# text_poke_cond() directly, int3_emulate_jcc() (also kprobes), a kprobe.
 WANT_FAIL="x86_text_poke_rs.jcc_cond_vs_cpu
 x86_text_poke_rs.jcc_emulate_vs_cpu
 x86_text_poke_rs.kprobe_on_jcc"

@@ -36,11 +36,11 @@ done
 [ $bad = 0 ] || die "a suite did not run or did not pass"
 
 # The kernel log around the tests: no splat (the static call selftest WARNs
-# on a wrong result) and the boot report of the Rust patcher.
+# on a wrong result) and the static call sites the KUnit case listed.
 console=$BUILD/kunit/test.log
 [ -s "$console" ] || die "no console log $console"
 splat=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING: CPU:|Call Trace|Kernel panic' "$console" | head -3 || true)
 [ -z "$splat" ] || die "console: $splat"
-grep -oE 'static_call: [0-9]+ sites patched at boot, [0-9]+ conditional tail calls \(Rust text_poke\)' \
-	"$console" || die "console: no Rust static call report"
-grep -oE 'static_call: conditional tail call at .*' "$console" | sed 's/^/  /' || true
+grep -aoP 'static_call_sites: \K[0-9]+ static call sites patched at boot:.*' "$console" ||
+	die "console: no static call site report"
+grep -aoP 'static_call_sites: \Kconditional tail call at .*' "$console" | sed 's/^/  /' || true

@@ -2,7 +2,14 @@
 # Shared settings of the workbench scripts. Sourced, never run.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
+# The kernel the series applies to: 7.3 (mainline, the default) or 6.12 (the
+# LTS backport). Everything of one base lives in build/BASE/.
+BASE=${BASE:-7.3}
+BASES="7.3 6.12"
+case " $BASES " in *" $BASE "*) ;; *) echo "ERROR: BASE=$BASE: one of $BASES" >&2; exit 1 ;; esac
+export BASE
+BUILD_ROOT=${BUILD_ROOT:-$TOP/build}
+BUILD=$BUILD_ROOT/$BASE
 SRC=${SRC:-$BUILD/linux}  # base tree + series, a git repository
 OUT=$BUILD/out            # O= directory of the kernel build
 LOGS=$BUILD/logs

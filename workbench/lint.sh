@@ -5,12 +5,15 @@
 #   rustfmt  our Rust files are formatted (kernel .rustfmt.toml settings)
 #   panic    rust/text_poke.o and text_poke_ffi.o reference no panic path
 #   noinstr  the INT3-path entry points are in .noinstr.text and call nothing
+#   seam     no X86_TEXT_POKE_RUST conditional in C or Rust sources but the
+#            seam header <asm/text-poke-insn.h>
 #   clippy   `make CLIPPY=1` of our Rust objects prints no warning
 #   rustdoc  `make rustdoc` documents the text_poke crate
 #   scanner  scripts/text_poke_scan on made-up objects: good, bad, not ELF,
 #            not x86-64, missing
-#   report   the booted kernel listed every conditional tail call that
-#            vmlinux.o has, and patched them in Rust
+#   report   the booted kernel's static call sites, as its KUnit case
+#            static_call_sites lists them, are those of vmlinux.o, by form,
+#            and its conditional tail calls those of vmlinux.o
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -39,7 +42,7 @@ noinstr)
 	syms=$(llvm-objdump-19 -t "$OUT/vmlinux")
 	addr() { echo "$syms" | awk -v f="$1" '$NF == f { print $1 }'; }
 	lo=$(addr __noinstr_text_start) hi=$(addr __noinstr_text_end)
-	for f in text_poke_rs_emulate text_poke_rs_cond; do
+	for f in text_poke_emulate text_poke_cond; do
 		sec=$(llvm-objdump-19 -t "$OUT/arch/x86/kernel/text_poke_ffi.o" |
 		      awk -v f="$f" '$NF == f { print $(NF-2) }')
 		[ "$sec" = .noinstr.text ] || die "$f is in '$sec' in text_poke_ffi.o, not .noinstr.text"
@@ -51,6 +54,20 @@ noinstr)
 		[ -z "$calls" ] || { echo "$calls"; die "$f calls out"; }
 		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls"
 	done
+	;;
+seam)
+	# The seam header is the one place that picks the implementation:
+	# #if/#ifdef/IS_ENABLED()/cfg() on X86_TEXT_POKE_RUST nowhere else.
+	SEAM_RX='(^\s*#\s*(if|elif)|IS_ENABLED\(|cfg\().*CONFIG_X86_TEXT_POKE_RUST(?!_)'
+	bad=$(git -C "$SRC" diff --name-only base series -- '*.c' '*.h' '*.rs' '*.S' |
+	      grep -v '^arch/x86/include/asm/text-poke-insn.h$' |
+	      while read -r f; do
+		grep -HnP "$SEAM_RX" "$SRC/$f" | sed "s#^$SRC/##"
+	      done || true)
+	[ -z "$bad" ] || { echo "$bad"; die "X86_TEXT_POKE_RUST conditional outside the seam header"; }
+	n=$(git -C "$SRC" diff --name-only base series | wc -l)
+	echo "$n files changed by the series; X86_TEXT_POKE_RUST only in Kconfig, Makefiles and <asm/text-poke-insn.h>:"
+	git -C "$SRC" grep -nP "$SEAM_RX" series -- '*.c' '*.h' '*.rs' '*.S' | sed 's/^series:/  /'
 	;;
 clippy)
 	# clippy speaks only when it compiles: make sure it does.
@@ -69,7 +86,7 @@ rustdoc)
 	echo "rustdoc: ${doc#$TOP/}"
 	;;
 scanner)
-	d=$BUILD/scan-test
+	d=$BUILD_ROOT/scan-test
 	mkdir -p "$d"
 	src=$TOP/scripts/text_poke_scan/tests/sites.S
 	clang-19 -c "$src" -o "$d/good.o"
@@ -98,21 +115,35 @@ report)
 	# differ (padding), so /size is dropped; llvm-objdump gives no offset.
 	scanned=$(echo "$scan" | grep -v 'static call sites:' | sed -E 's/\/0x[0-9a-f]+//' | sort)
 	objdump=$(jcc_sites)
-	got=$(grep -oP 'conditional tail call at \K\S+: \S+ \S+' "$log" |
-	      sed -E 's/\/0x[0-9a-f]+://' | sort)
+	# The KUnit case static_call_sites lists what static_call_init() left.
+	# Keys are data: their names come from vmlinux's symbol table.
+	keys=$(llvm-nm-19 "$OUT/vmlinux" | awk '$3 ~ /^__SCK__/ { print $1, $3 }')
+	got=$(grep -aoP 'static_call_sites: conditional tail call at \K\S+: \S+ key \S+' "$log" |
+	      while read -r at cc _ key; do
+		name=$(echo "$keys" | awk -v k="${key#0x}" '$1 == k { print $2 }')
+		echo "${at%/*} $cc ${name/__SCK__/__SCT__}"
+	      done | sort)
 	echo "scripts/text_poke_scan vmlinux.o: $(echo "$scan" | tail -1)"
 	echo "$scan" | grep -v 'static call sites:' | sed 's/^/  /'
 	echo "reported by the booted kernel:"
-	grep -oP 'conditional tail call at \K.*' "$log" | sed 's/^/  /'
+	grep -aoP 'static_call_sites: \Kconditional tail call at .*' "$log" | sed 's/^/  /'
 	[ -n "$scanned" ] || die "vmlinux.o has no conditional tail call: clang no longer emits them?"
 	[ "$(echo "$scanned" | sed -E 's/\+0x[0-9a-f]+//')" = "$objdump" ] ||
 		die "the scanner and llvm-objdump disagree"
 	[ "$scanned" = "$got" ] || die "the boot report and the scanner disagree"
-	booted=$(grep -oP 'static_call: \K[0-9]+(?= sites patched at boot, [0-9]+ conditional tail calls \(Rust text_poke\))' "$log") ||
-		die "no Rust patching summary in the boot log"
-	total=$(echo "$scan" | tail -1 | cut -d' ' -f1)
-	[ "$booted" = "$total" ] || die "the kernel patched $booted sites at boot, vmlinux.o has $total"
-	echo "kernel: $booted sites patched at boot = $total in vmlinux.o; Jcc sites agree with scanner and llvm-objdump"
+	forms=$(grep -aoP 'static_call_sites: \K[0-9]+ static call sites patched at boot:.*' "$log") ||
+		die "no static call site report (KUnit static_call_sites) in the boot log"
+	n() { echo "$forms" | grep -oP "\b$1 \K[0-9]+"; }
+	booted=${forms%% *}
+	calls=$(( $(n nop5) + $(n xor5rax) + $(n warn) + $(n unlock) + $(n call) ))
+	tails=$(( $(n jmp) + $(n ret) ))
+	read -r total scalls stails sjcc < <(echo "$scan" | tail -1 |
+		sed -E 's/^([0-9]+) static call sites: ([0-9]+) calls, ([0-9]+) tail calls, ([0-9]+) conditional.*/\1 \2 \3 \4/')
+	[ "$booted" = "$total" ] || die "the kernel has $booted sites, vmlinux.o $total"
+	[ "$calls $tails $(n jcc)" = "$scalls $stails $sjcc" ] ||
+		die "booted calls/tail calls/Jcc $calls/$tails/$(n jcc), vmlinux.o $scalls/$stails/$sjcc"
+	echo "kernel: $forms"
+	echo "kernel: $booted sites = $total in vmlinux.o ($calls calls, $tails tail calls, $(n jcc) Jcc); Jcc sites agree with scanner and llvm-objdump"
 	# The KUnit suite ran at boot too (boot.sh fails on any "not ok").
 	suite=$(grep -aoE '^ *ok [0-9]+ x86_text_poke_rs\b' "$log") ||
 		die "the x86_text_poke_rs KUnit suite did not pass at boot"

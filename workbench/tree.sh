@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Make $SRC: Debian's linux-source-6.12 unpacked as a git repository with one
+# Make $SRC: Debian's linux-source-$BASE unpacked as a git repository with one
 # base commit (tag "base"), then the series from patches/ as commits on branch
-# "series" and, on top of it, the reproducer on branch "repro".
+# "series" and the reproducer on branch "repro". Each patch directory holds
+# the overlay files of the commit (same for every base) and one diff to
+# upstream files per base, $BASE.diff.
 #
 # Commits are built in a private index (no working-tree churn), with fixed
 # dates, so the same overlay always gives the same commit ids and a re-run
@@ -11,16 +13,16 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-TARBALL=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -1)
-[ -n "$TARBALL" ] || die "no /usr/src/linux-source-6.12.tar.*: run workbench/setup.sh"
-DEB_VERSION=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+TARBALL=$(ls /usr/src/linux-source-$BASE.tar.* 2>/dev/null | head -1)
+[ -n "$TARBALL" ] || die "no /usr/src/linux-source-$BASE.tar.*: run workbench/setup.sh"
+DEB_VERSION=$(dpkg-query -W -f='${Version}' linux-source-$BASE)
 
 export GIT_AUTHOR_NAME="text_poke series" GIT_AUTHOR_EMAIL="text-poke@localhost"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 g() { git -C "$SRC" "$@"; }
 
-base_subject="Debian linux-source-6.12 $DEB_VERSION"
+base_subject="Debian linux-source-$BASE $DEB_VERSION"
 if [ ! -d "$SRC/.git" ] || [ "$(g log -1 --format=%s base 2>/dev/null)" != "$base_subject" ]; then
 	step "unpacking $TARBALL ($DEB_VERSION)"
 	rm -rf "$SRC" "$OUT"
@@ -49,11 +51,11 @@ build_commit() {
 				"$mode,$(g hash-object -w "$TOP/$f"),$f"
 		done < "$dir/files"
 	fi
-	for f in "$dir"/*.diff; do
-		[ -e "$f" ] || continue
+	f=$dir/$BASE.diff
+	if [ -s "$f" ]; then
 		GIT_INDEX_FILE=$idx g apply --cached --whitespace=nowarn "$f" ||
-			die "$(basename "$dir")/$(basename "$f") does not apply to $base_subject"
-	done
+			die "$(basename "$dir")/$BASE.diff does not apply to $base_subject"
+	fi
 	g commit-tree "$(GIT_INDEX_FILE=$idx g write-tree)" -p "$parent" -F "$dir/message"
 	rm -f "$idx"
 }

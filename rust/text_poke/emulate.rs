@@ -43,8 +43,13 @@ impl PokeLoc {
     ///
     /// Both slices are the patch length long. Control flow that does not fall
     /// through (RET, JMP) may be padded with INT3 up to that length; other
-    /// forms must fill it exactly. `XOR5RAX` cannot be emulated: a caller that
-    /// writes it passes the CALL it stands for as `emulate`.
+    /// forms must fill it exactly. [`XOR5RAX`], [`WARNINSN`] and
+    /// [`UNLOCKINSN`] cannot be emulated: a caller that writes one passes the
+    /// CALL it stands for as `emulate`.
+    ///
+    /// [`XOR5RAX`]: crate::insn::XOR5RAX
+    /// [`WARNINSN`]: crate::insn::WARNINSN
+    /// [`UNLOCKINSN`]: crate::insn::UNLOCKINSN
     ///
     /// # Examples
     ///
@@ -84,7 +89,9 @@ impl PokeLoc {
             Insn::Jcc32(c, d) => (JCC8 | c.code(), d),
             Insn::Nop2 => (JMP8, 0),
             Insn::Nop5 => (JMP32, 0),
-            Insn::Xor5Rax => return Err(Error::Unexpected),
+            // Not control flow: written with the CALL they stand for as
+            // `emulate`.
+            Insn::Xor5Rax | Insn::Warn5 | Insn::Unlock5 => return Err(Error::Unexpected),
         };
         Ok(PokeLoc {
             opcode,
@@ -118,7 +125,8 @@ impl PokeLoc {
 /// kprobes view of a single branch.
 ///
 /// `None` for forms that are not control flow: [`Insn::Xor5Rax`] changes a
-/// register and cannot be emulated by a jump; [`Insn::Int3`] traps.
+/// register, [`Insn::Warn5`] traps to warn and [`Insn::Unlock5`] stores to
+/// memory, none of which a jump emulates; [`Insn::Int3`] traps.
 #[inline(always)]
 pub const fn execute(insn: &Insn, addr: u64, flags: u64) -> Option<Emulation> {
     let next = addr.wrapping_add(insn.len() as u64);
@@ -137,7 +145,7 @@ pub const fn execute(insn: &Insn, addr: u64, flags: u64) -> Option<Emulation> {
         },
         Insn::Jcc32(..) | Insn::Jcc8(..) | Insn::Nop2 | Insn::Nop5 => Emulation::Jump(next),
         Insn::Ret => Emulation::Ret,
-        Insn::Int3 | Insn::Xor5Rax => return None,
+        Insn::Int3 | Insn::Xor5Rax | Insn::Warn5 | Insn::Unlock5 => return None,
     })
 }
 
@@ -145,7 +153,7 @@ pub const fn execute(insn: &Insn, addr: u64, flags: u64) -> Option<Emulation> {
 mod tests {
     use super::*;
     use crate::cond::{EFLAGS_CF, EFLAGS_OF, EFLAGS_PF, EFLAGS_SF, EFLAGS_ZF};
-    use crate::insn::XOR5RAX;
+    use crate::insn::{UNLOCKINSN, WARNINSN, XOR5RAX};
 
     const ADDR: u64 = 0xffff_ffff_8123_4560;
 
@@ -225,6 +233,16 @@ mod tests {
         assert_eq!(PokeLoc::new(&XOR5RAX, &XOR5RAX), Err(Error::Unexpected));
         let loc = PokeLoc::new(&XOR5RAX, call.as_slice()).unwrap();
         assert_eq!(loc.emulate(ADDR, 0), Some(Emulation::Call(ADDR + 5 + 0x40)));
+        // So are the inline __WARN_trap and native unlock.
+        for form in [WARNINSN, UNLOCKINSN] {
+            assert_eq!(PokeLoc::new(&form, &form), Err(Error::Unexpected));
+            let loc = PokeLoc::new(&form, call.as_slice()).unwrap();
+            assert_eq!(
+                (loc.opcode, loc.len, loc.disp),
+                (crate::insn::CALL, 5, 0x40)
+            );
+            assert_eq!(loc.emulate(ADDR, 0), Some(Emulation::Call(ADDR + 5 + 0x40)));
+        }
         // Lengths the patcher never uses, and unknown bytes.
         assert_eq!(PokeLoc::new(&[], &[]), Err(Error::Unexpected));
         assert_eq!(PokeLoc::new(&[0xcc; 7], &[0xcc; 7]), Err(Error::Unexpected));
@@ -242,6 +260,8 @@ mod tests {
         };
         assert_eq!(loc.emulate(ADDR, 0), None);
         assert_eq!(execute(&Insn::Xor5Rax, ADDR, 0), None);
+        assert_eq!(execute(&Insn::Warn5, ADDR, 0), None);
+        assert_eq!(execute(&Insn::Unlock5, ADDR, 0), None);
         assert_eq!(execute(&Insn::Int3, ADDR, 0), None);
     }
 }

@@ -30,6 +30,13 @@ pub const NOP2: [u8; 2] = [0x66, 0x90];
 pub const NOP5: [u8; 5] = [0x0f, 0x1f, 0x44, 0x00, 0x00];
 /// `cs cs cs xor %eax,%eax`: what a call to `__static_call_return0` becomes.
 pub const XOR5RAX: [u8; 5] = [0x2e, 0x2e, 0x2e, 0x31, 0xc0];
+/// `ud1 (%edx),%rdi`: what a call to `__WARN_trap` becomes (`warninsn` of
+/// `static_call.c`; the trap handler's `decode_bug()` knows it).
+pub const WARNINSN: [u8; 5] = [0x67, 0x48, 0x0f, 0xb9, 0x3a];
+/// `ds ds movb $0,(%rdi)`: what a call to the native spinlock unlock,
+/// `__raw_callee_save___native_queued_spin_unlock`, becomes with
+/// `PARAVIRT_SPINLOCKS` (`unlockinsn` of `static_call.c`, x86-64).
+pub const UNLOCKINSN: [u8; 5] = [0x3e, 0x3e, 0xc6, 0x07, 0x00];
 /// The longest form, Jcc rel32.
 pub const MAX_LEN: usize = 6;
 
@@ -56,6 +63,11 @@ pub enum Insn {
     Nop5,
     /// `cs cs cs xor %eax,%eax`.
     Xor5Rax,
+    /// `ud1 (%edx),%rdi`, [`WARNINSN`]: an inline `__WARN_trap`.
+    Warn5,
+    /// `ds ds movb $0,(%rdi)`, [`UNLOCKINSN`]: an inline native spinlock
+    /// unlock.
+    Unlock5,
 }
 
 /// Encoded instruction bytes, at most [`MAX_LEN`] of them.
@@ -244,6 +256,8 @@ impl Insn {
             [0x66, 0x90, ..] => Ok(Insn::Nop2),
             [0x0f, 0x1f, 0x44, 0x00, 0x00, ..] => Ok(Insn::Nop5),
             [0x2e, 0x2e, 0x2e, 0x31, 0xc0, ..] => Ok(Insn::Xor5Rax),
+            [0x67, 0x48, 0x0f, 0xb9, 0x3a, ..] => Ok(Insn::Warn5),
+            [0x3e, 0x3e, 0xc6, 0x07, 0x00, ..] => Ok(Insn::Unlock5),
             _ if is_truncated(bytes) => Err(Error::Truncated),
             _ => Err(Error::Unknown),
         }
@@ -255,7 +269,12 @@ impl Insn {
         match self {
             Insn::Ret | Insn::Int3 => 1,
             Insn::Jmp8(_) | Insn::Jcc8(..) | Insn::Nop2 => 2,
-            Insn::Call(_) | Insn::Jmp32(_) | Insn::Nop5 | Insn::Xor5Rax => 5,
+            Insn::Call(_)
+            | Insn::Jmp32(_)
+            | Insn::Nop5
+            | Insn::Xor5Rax
+            | Insn::Warn5
+            | Insn::Unlock5 => 5,
             Insn::Jcc32(..) => 6,
         }
     }
@@ -314,6 +333,8 @@ impl Insn {
             Insn::Nop2 => Code::from_array(NOP2),
             Insn::Nop5 => Code::from_array(NOP5),
             Insn::Xor5Rax => Code::from_array(XOR5RAX),
+            Insn::Warn5 => Code::from_array(WARNINSN),
+            Insn::Unlock5 => Code::from_array(UNLOCKINSN),
         }
     }
 }
@@ -323,11 +344,13 @@ impl Insn {
 #[inline(always)]
 const fn is_truncated(bytes: &[u8]) -> bool {
     match bytes {
-        [] | [JMP8] | [0x70..=0x7f] | [TWO_BYTE] | [0x66] | [0x2e] => true,
+        [] | [JMP8] | [0x70..=0x7f] | [TWO_BYTE] | [0x66] | [0x2e] | [0x67] | [0x3e] => true,
         [CALL | JMP32, rest @ ..] => rest.len() < 4,
         [TWO_BYTE, 0x80..=0x8f, rest @ ..] => rest.len() < 4,
         [0x0f, 0x1f, rest @ ..] => prefix_of(rest, &[0x44, 0x00, 0x00]),
         [0x2e, rest @ ..] => prefix_of(rest, &[0x2e, 0x2e, 0x31, 0xc0]),
+        [0x67, rest @ ..] => prefix_of(rest, &[0x48, 0x0f, 0xb9, 0x3a]),
+        [0x3e, rest @ ..] => prefix_of(rest, &[0x3e, 0xc6, 0x07, 0x00]),
         _ => false,
     }
 }
@@ -353,7 +376,15 @@ mod tests {
     use super::*;
 
     fn all_forms() -> Vec<Insn> {
-        let mut v = vec![Insn::Ret, Insn::Int3, Insn::Nop2, Insn::Nop5, Insn::Xor5Rax];
+        let mut v = vec![
+            Insn::Ret,
+            Insn::Int3,
+            Insn::Nop2,
+            Insn::Nop5,
+            Insn::Xor5Rax,
+            Insn::Warn5,
+            Insn::Unlock5,
+        ];
         for d in [i32::MIN, -129, -128, -1, 0, 1, 127, 128, i32::MAX] {
             v.push(Insn::Call(d));
             v.push(Insn::Jmp32(d));
@@ -403,6 +434,17 @@ mod tests {
         );
         assert_eq!(Insn::Nop5.encode().as_slice(), &NOP5);
         assert_eq!(Insn::Xor5Rax.encode().as_slice(), &XOR5RAX);
+        assert_eq!(
+            Insn::Warn5.encode().as_slice(),
+            &[0x67, 0x48, 0x0f, 0xb9, 0x3a]
+        );
+        assert_eq!(
+            Insn::Unlock5.encode().as_slice(),
+            &[0x3e, 0x3e, 0xc6, 0x07, 0x00]
+        );
+        for insn in [Insn::Warn5, Insn::Unlock5] {
+            assert_eq!((insn.len(), insn.disp(), insn.target(0)), (5, None, None));
+        }
         assert_eq!(Insn::Nop2.encode().as_slice(), &NOP2);
     }
 
@@ -453,6 +495,14 @@ mod tests {
             &[0x2e, 0x2e, 0x31],
             &[0xff, 0x15, 0, 0, 0, 0],
             &[0x0f, 0x90, 0, 0, 0, 0],
+            // Near the new forms: another register, no ds, 32-bit unlock.
+            &[0x67, 0x48, 0x0f, 0xb9, 0x3b],
+            &[0x67, 0x0f, 0xb9, 0x3a],
+            &[0x48, 0x67, 0x0f, 0xb9, 0x3a],
+            &[0x3e, 0x3e, 0xc6, 0x07, 0x01],
+            &[0x3e, 0xc6, 0x07, 0x00],
+            &[0x3e, 0x3e, 0xc6, 0x00, 0x00],
+            &[0xc6, 0x07, 0x00],
         ] {
             assert_eq!(Insn::decode(bytes), Err(Error::Unknown), "{bytes:x?}");
         }
@@ -462,6 +512,8 @@ mod tests {
             Insn::decode(&[0x2e, 0x2e, 0x2e, 0x31]),
             Err(Error::Truncated)
         );
+        assert_eq!(Insn::decode(&WARNINSN[..4]), Err(Error::Truncated));
+        assert_eq!(Insn::decode(&UNLOCKINSN[..3]), Err(Error::Truncated));
     }
 
     #[test]

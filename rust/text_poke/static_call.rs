@@ -3,11 +3,12 @@
 //! Inline static calls: which sites can be patched, and into what.
 //!
 //! A static call site is the instruction that objtool recorded in
-//! `.static_call_sites`: a CALL (or the NOP or XOR form it was patched to) for
-//! a plain call, and for a tail call a JMP, a RET or, since clang emits them,
-//! a conditional tail call `jcc.d32 __SCT__key`. A trampoline is a JMP or RET
-//! followed by the `ud1 %esp,%ecx` signature. The patcher keeps each site's
-//! form and changes only its target; a Jcc keeps its condition.
+//! `.static_call_sites`: a CALL (or the NOP, XOR, `__WARN_trap` or unlock form
+//! it was patched to) for a plain call, and for a tail call a JMP, a RET or,
+//! since clang emits them, a conditional tail call `jcc.d32 __SCT__key`. A
+//! trampoline is a JMP or RET followed by the `ud1 %esp,%ecx` signature. The
+//! patcher keeps each site's form and changes only its target; a Jcc keeps
+//! its condition.
 
 use crate::insn::{Code, Insn, MAX_LEN, XOR5RAX};
 use crate::Error;
@@ -55,6 +56,16 @@ pub struct StaticCallEnv {
     pub func: u64,
     /// `__static_call_return0`: a call to it becomes [`XOR5RAX`].
     pub ret0: u64,
+    /// `__WARN_trap`: a call to it becomes [`WARNINSN`]. 0 where the kernel
+    /// has none (before Linux 7.3).
+    ///
+    /// [`WARNINSN`]: crate::insn::WARNINSN
+    pub warn: u64,
+    /// `__raw_callee_save___native_queued_spin_unlock`: a call to it becomes
+    /// [`UNLOCKINSN`]. 0 without `PARAVIRT_SPINLOCKS` (or before Linux 7.3).
+    ///
+    /// [`UNLOCKINSN`]: crate::insn::UNLOCKINSN
+    pub unlock: u64,
     /// `__static_call_return`, the `ret` that a NULL conditional tail call
     /// jumps to.
     pub ret: u64,
@@ -80,7 +91,9 @@ pub const fn expected(tail: bool, tramp: bool) -> &'static core::ffi::CStr {
     match (tramp, tail) {
         (true, _) => c"jmp.d32 or ret, then ud1 %esp,%ecx (0f b9 cc)",
         (false, true) => c"jmp.d32, ret or jcc.d32",
-        (false, false) => c"call.d32, nopl (0f 1f 44 00 00) or cs cs cs xor %eax,%eax",
+        (false, false) => {
+            c"call.d32, nopl (0f 1f 44 00 00), cs cs cs xor %eax,%eax, ud1 (%edx),%rdi or ds ds movb $0,(%rdi)"
+        }
     }
 }
 
@@ -99,6 +112,14 @@ pub const fn bytes_needed(first: u8, tramp: bool) -> usize {
 
 /// Checks a site (`tramp == false`) or trampoline and returns its current
 /// instruction.
+///
+/// A non-tail site may hold any form that [`transform`] writes there:
+/// CALL, the 5-byte NOP, [`XOR5RAX`], [`WARNINSN`] or [`UNLOCKINSN`], the
+/// last two whether or not this kernel writes them (there is no env here).
+/// They are never valid at a tail site or in a trampoline.
+///
+/// [`WARNINSN`]: crate::insn::WARNINSN
+/// [`UNLOCKINSN`]: crate::insn::UNLOCKINSN
 ///
 /// # Examples
 ///
@@ -120,7 +141,11 @@ pub fn validate(bytes: &[u8], tail: bool, tramp: bool) -> Result<Insn, Error> {
     match (tail, insn) {
         (true, Insn::Jmp32(_) | Insn::Ret) => Ok(insn),
         (true, Insn::Jcc32(..)) if !tramp => Ok(insn),
-        (false, Insn::Call(_) | Insn::Nop5 | Insn::Xor5Rax) if !tramp => Ok(insn),
+        (false, Insn::Call(_) | Insn::Nop5 | Insn::Xor5Rax | Insn::Warn5 | Insn::Unlock5)
+            if !tramp =>
+        {
+            Ok(insn)
+        }
         _ => Err(Error::Unexpected),
     }
 }
@@ -130,6 +155,14 @@ pub fn validate(bytes: &[u8], tail: bool, tramp: bool) -> Result<Insn, Error> {
 ///
 /// A conditional tail call stays a Jcc with its condition: to `env.func`, or
 /// for a NULL target to the return thunk (or `__static_call_return`).
+///
+/// A call to `env.ret0`, `env.warn` or `env.unlock` (those that are not 0)
+/// is written inline as [`XOR5RAX`], [`WARNINSN`] or [`UNLOCKINSN`], with
+/// the CALL it stands for as the instruction to emulate under INT3, as
+/// upstream's `__static_call_transform()` does.
+///
+/// [`WARNINSN`]: crate::insn::WARNINSN
+/// [`UNLOCKINSN`]: crate::insn::UNLOCKINSN
 ///
 /// # Examples
 ///
@@ -161,13 +194,24 @@ pub fn transform(addr: u64, cur: &Insn, ty: SiteType, env: &StaticCallEnv) -> Re
         }
         (SiteType::Call, _) => {
             let call = Insn::call(addr, env.func)?;
-            if env.func == env.ret0 {
-                Patch {
-                    code: Insn::Xor5Rax.encode(),
-                    emulate: Some(call.encode()),
-                }
+            let func = env.func;
+            let inline = if func == 0 {
+                None
+            } else if func == env.ret0 {
+                Some(Insn::Xor5Rax)
+            } else if func == env.warn {
+                Some(Insn::Warn5)
+            } else if func == env.unlock {
+                Some(Insn::Unlock5)
             } else {
-                plain(call)
+                None
+            };
+            match inline {
+                Some(insn) => Patch {
+                    code: insn.encode(),
+                    emulate: Some(call.encode()),
+                },
+                None => plain(call),
             }
         }
         (SiteType::Nop, _) => plain(Insn::Nop5),
@@ -185,7 +229,7 @@ pub fn transform(addr: u64, cur: &Insn, ty: SiteType, env: &StaticCallEnv) -> Re
 mod tests {
     use super::*;
     use crate::emulate::PokeLoc;
-    use crate::insn::{NOP5, XOR5RAX};
+    use crate::insn::{NOP5, UNLOCKINSN, WARNINSN, XOR5RAX};
     use crate::Cond;
 
     const SITE: u64 = 0xffff_ffff_8100_0350;
@@ -193,11 +237,15 @@ mod tests {
     const RET0: u64 = 0xffff_ffff_8130_0000;
     const RET: u64 = 0xffff_ffff_8130_0010;
     const THUNK: u64 = 0xffff_ffff_8140_0000;
+    const WARN: u64 = 0xffff_ffff_8150_0000;
+    const UNLOCK: u64 = 0xffff_ffff_8160_0000;
 
     fn env(func: u64, rethunk: bool) -> StaticCallEnv {
         StaticCallEnv {
             func,
             ret0: RET0,
+            warn: WARN,
+            unlock: UNLOCK,
             ret: RET,
             rethunk_at: if rethunk { THUNK } else { 0 },
             rethunk: if rethunk { THUNK } else { 0 },
@@ -223,7 +271,13 @@ mod tests {
             assert_eq!(validate(&jcc(c), true, false), Ok(Insn::Jcc32(c, 0x100)));
             assert_eq!(validate(&jcc(c), false, false), Err(Error::Unexpected));
         }
-        for ok in [Insn::Call(1), Insn::Nop5, Insn::Xor5Rax] {
+        for ok in [
+            Insn::Call(1),
+            Insn::Nop5,
+            Insn::Xor5Rax,
+            Insn::Warn5,
+            Insn::Unlock5,
+        ] {
             assert_eq!(validate(&five(ok.encode()), false, false), Ok(ok));
             assert_eq!(
                 validate(&five(ok.encode()), true, false),
@@ -324,6 +378,118 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn warn_and_unlock_forms_are_call_sites_only() {
+        for (form, insn) in [(WARNINSN, Insn::Warn5), (UNLOCKINSN, Insn::Unlock5)] {
+            let mut site = [0xcc; 8];
+            site[..5].copy_from_slice(&form);
+            assert_eq!(validate(&site, false, false), Ok(insn));
+            assert_eq!(validate(&site[..5], false, false), Ok(insn));
+            assert_eq!(validate(&site, true, false), Err(Error::Unexpected));
+            assert_eq!(validate(&site[..4], false, false), Err(Error::Truncated));
+            // Not a trampoline, with or without the signature.
+            assert_eq!(validate(&site, true, true), Err(Error::TrampolineSignature));
+            site[5..].copy_from_slice(&TRAMP_UD);
+            assert_eq!(validate(&site, true, true), Err(Error::Unexpected));
+            assert_eq!(validate(&site, false, true), Err(Error::Unexpected));
+        }
+        assert!(expected(false, false)
+            .to_bytes()
+            .windows(3)
+            .any(|w| w == b"ud1"));
+        assert!(!expected(true, false)
+            .to_bytes()
+            .windows(3)
+            .any(|w| w == b"ud1"));
+    }
+
+    #[test]
+    fn calls_to_warn_and_unlock_are_written_inline() {
+        for rethunk in [false, true] {
+            for (func, form, insn) in [
+                (WARN, WARNINSN, Insn::Warn5),
+                (UNLOCK, UNLOCKINSN, Insn::Unlock5),
+            ] {
+                // From any call site form, including the other inline ones.
+                for cur in [
+                    Insn::Call(0),
+                    Insn::Nop5,
+                    Insn::Xor5Rax,
+                    Insn::Warn5,
+                    Insn::Unlock5,
+                ] {
+                    let p = transform(SITE, &cur, SiteType::Call, &env(func, rethunk)).unwrap();
+                    assert_eq!(p.code.as_slice(), &form);
+                    let emulate = Insn::decode(p.emulate.unwrap().as_slice()).unwrap();
+                    assert_eq!(emulate, Insn::call(SITE, func).unwrap());
+                    assert_eq!(emulate.target(SITE), Some(func));
+                    assert_eq!(written(&p), insn);
+                    // What the INT3 handler does meanwhile: call the function.
+                    let loc = PokeLoc::new(&form, p.emulate.unwrap().as_slice()).unwrap();
+                    assert_eq!(loc.emulate(SITE, 0), Some(crate::Emulation::Call(func)));
+                    // Away from it again: a plain call, a NOP.
+                    let p = transform(SITE, &insn, SiteType::Call, &env(FUNC, rethunk)).unwrap();
+                    assert_eq!((written(&p).target(SITE), p.emulate), (Some(FUNC), None));
+                    let p = transform(SITE, &insn, SiteType::Nop, &env(0, rethunk)).unwrap();
+                    assert_eq!((written(&p), p.emulate), (Insn::Nop5, None));
+                }
+                // Tail calls to these functions stay jumps.
+                let p =
+                    transform(SITE, &Insn::Jmp32(0), SiteType::Jmp, &env(func, rethunk)).unwrap();
+                assert_eq!((written(&p).target(SITE), p.emulate), (Some(func), None));
+                let p = transform(
+                    SITE,
+                    &Insn::Jcc32(Cond::Ne, 0),
+                    SiteType::Jmp,
+                    &env(func, rethunk),
+                )
+                .unwrap();
+                assert_eq!(written(&p).cond(), Some(Cond::Ne));
+            }
+        }
+    }
+
+    #[test]
+    fn kernels_without_warn_or_unlock_write_plain_calls() {
+        // Linux 6.12, or no PARAVIRT_SPINLOCKS: the field is 0.
+        for func in [WARN, UNLOCK] {
+            let e = StaticCallEnv {
+                warn: 0,
+                unlock: 0,
+                ..env(func, false)
+            };
+            let p = transform(SITE, &Insn::Call(0), SiteType::Call, &e).unwrap();
+            assert_eq!(p.emulate, None);
+            assert_eq!(written(&p), Insn::call(SITE, func).unwrap());
+        }
+        // Only the function that is set is inlined.
+        let e = StaticCallEnv {
+            unlock: 0,
+            ..env(WARN, false)
+        };
+        let p = transform(SITE, &Insn::Call(0), SiteType::Call, &e).unwrap();
+        assert_eq!(p.code.as_slice(), &WARNINSN);
+        let e = StaticCallEnv {
+            unlock: 0,
+            ..env(UNLOCK, false)
+        };
+        let p = transform(SITE, &Insn::Call(0), SiteType::Call, &e).unwrap();
+        assert_eq!((written(&p).target(SITE), p.emulate), (Some(UNLOCK), None));
+        // Nothing set at all, not even ret0: a call is a call, also to 0.
+        let p = transform(
+            SITE,
+            &Insn::Call(0),
+            SiteType::Call,
+            &StaticCallEnv::default(),
+        )
+        .unwrap();
+        assert_eq!(p.emulate, None);
+        assert_eq!(
+            Insn::decode(p.code.as_slice()).unwrap().target(SITE),
+            Some(0)
+        );
     }
 
     #[test]

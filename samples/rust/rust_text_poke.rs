@@ -26,7 +26,6 @@ use kernel::sync::Arc;
 module! {
     type: RustTextPoke,
     name: "rust_text_poke",
-    author: "text_poke series",
     description: "Rust sample: live patching of Jcc.d32 static call sites",
     license: "GPL",
 }
@@ -55,6 +54,11 @@ __SCK__rust_tp_sample:
     .globl __SCT__rust_tp_sample
 __SCT__rust_tp_sample:
 986:
+    // ANNOTATE_NOENDBR: objtool reads the first since 6.14, the second
+    // before; both sections are discarded at link time.
+    .pushsection .discard.annotate_insn, "M", @progbits, 8
+    .long 986b - ., 1
+    .popsection
     .pushsection .discard.noendbr
     .long 986b
     .popsection
@@ -283,8 +287,12 @@ impl Torture {
                     }
                 }
             }
+            // Without preemption, give the updater its turn.
+            #[cfg(not(CONFIG_PREEMPTION))]
             // SAFETY: Called from process context (a kernel thread).
-            unsafe { bindings::__cond_resched() };
+            unsafe {
+                bindings::__cond_resched()
+            };
         }
         self.running.fetch_sub(1, Ordering::AcqRel);
     }

@@ -17,7 +17,6 @@ use kernel::prelude::*;
 module! {
     type: RustTextPokeCorrupt,
     name: "rust_text_poke_corrupt",
-    author: "text_poke series",
     description: "Rust sample: an unexpected static call site is reported and left alone",
     license: "GPL",
 }
@@ -37,6 +36,11 @@ __SCK__rust_tp_corrupt:
     .globl __SCT__rust_tp_corrupt
 __SCT__rust_tp_corrupt:
 986:
+    // ANNOTATE_NOENDBR: objtool reads the first since 6.14, the second
+    // before; both sections are discarded at link time.
+    .pushsection .discard.annotate_insn, "M", @progbits, 8
+    .long 986b - ., 1
+    .popsection
     .pushsection .discard.noendbr
     .long 986b
     .popsection

@@ -2,47 +2,49 @@
 
 //! C entry points of the Rust `text_poke` crate for x86 live patching.
 //!
-//! C header: [`arch/x86/include/asm/text-poke-rs.h`](srctree/arch/x86/include/asm/text-poke-rs.h)
+//! C header: [`arch/x86/include/asm/text-poke-insn.h`](srctree/arch/x86/include/asm/text-poke-insn.h)
 //!
-//! `static_call.c` validates and rewrites static call sites through
-//! [`text_poke_rs_sc_check`] and [`text_poke_rs_sc_transform`];
-//! `text_poke_bp()` classifies what it writes with [`text_poke_rs_loc_init`]
-//! and its INT3 handler emulates it with [`text_poke_rs_emulate`]; kprobes
-//! evaluates Jcc conditions with [`text_poke_rs_cond`]. C keeps the text
-//! writes, the CPU synchronisation and the locking: these functions only read
-//! instruction bytes and compute.
+//! With `CONFIG_X86_TEXT_POKE_RUST` these implement the text patching
+//! decisions that the header declares, in place of the C ones of
+//! `<asm/text-poke-insn-c.h>`: `static_call.c` checks and rewrites static call
+//! sites through [`text_poke_sc_check`] and [`text_poke_rs_sc_patch`];
+//! `smp_text_poke_batch_add()` records what it writes with
+//! [`text_poke_classify`] and its INT3 handler emulates it with
+//! [`text_poke_emulate`]; `int3_emulate_jcc()` (kprobes) evaluates conditions
+//! with [`text_poke_cond`]. C keeps the text writes, the CPU synchronisation
+//! and the locking: these functions only read instruction bytes and compute.
 //!
 //! The two INT3-path functions live in `.noinstr.text` and everything they use
 //! from the crate is `#[inline(always)]`, so nothing instrumentable runs there.
-//! `c_ulong` is `u64`: this file is built for x86-64 only.
+//! This file is built for x86-64 only: `c_ulong` and addresses are 64 bits.
 
-use core::ffi::{c_char, c_int, c_uint, c_ulong};
-use core::sync::atomic::{AtomicI64, Ordering};
+use core::mem::{offset_of, size_of};
+use kernel::ffi::{c_char, c_int, c_uint, c_ulong};
 use text_poke::emulate::Emulation;
 use text_poke::insn::MAX_LEN;
 use text_poke::static_call::{self, SiteType, StaticCallEnv};
 use text_poke::{Cond, Error, Insn, PokeLoc};
 
-/// `struct text_poke_rs_site`: what [`text_poke_rs_sc_check`] found.
+/// `struct text_poke_sc_site`: what [`text_poke_sc_check`] examined.
 #[repr(C)]
-pub struct TextPokeRsSite {
+pub struct TextPokeScSite {
     /// What the site must hold, for the error message (static string).
     pub expected: *const c_char,
-    /// The mnemonic of a Jcc.d32 conditional tail call site, else NULL.
-    pub jcc: *const c_char,
-    /// The branch target of a Jcc.d32 site, else 0.
-    pub target: c_ulong,
     /// How many bytes were examined, for printing them.
     pub len: c_uint,
 }
 
-/// `struct text_poke_rs_sc_env`: see [`StaticCallEnv`].
+/// `struct text_poke_sc_env`: see [`StaticCallEnv`].
 #[repr(C)]
-pub struct TextPokeRsScEnv {
-    /// The new target, NULL for none.
+pub struct TextPokeScEnv {
+    /// The new target, NULL for none; call-thunk translated for a call.
     pub func: c_ulong,
     /// `__static_call_return0`.
     pub ret0: c_ulong,
+    /// `__WARN_trap`, 0 where the kernel has none.
+    pub warn: c_ulong,
+    /// The native spinlock unlock, 0 without `PARAVIRT_SPINLOCKS`.
+    pub unlock: c_ulong,
     /// `__static_call_return`.
     pub ret: c_ulong,
     /// `x86_return_thunk` if the CPU wants it at this site, else 0.
@@ -51,39 +53,52 @@ pub struct TextPokeRsScEnv {
     pub rethunk: c_ulong,
 }
 
-/// `struct text_poke_rs_patch`: the bytes to write and, when `emulate_len` is
-/// not 0, the instruction to emulate while writing them.
+/// `struct text_poke_sc_patch`: the bytes to write and, when `emulate` is not
+/// NULL, the instruction to emulate while writing them.
 #[repr(C)]
-pub struct TextPokeRsPatch {
-    /// The new instruction, `len` bytes.
-    pub code: [u8; MAX_LEN],
+pub struct TextPokeScPatch {
+    /// The new instruction, `len` bytes (points to `buf`).
+    pub code: *const u8,
+    /// The instruction that stands for `code` under INT3 (points to `ebuf`),
+    /// or NULL.
+    pub emulate: *const u8,
     /// Length of `code`.
-    pub len: u8,
-    /// Length of `emulate`, 0 when `code` is emulated as it is.
-    pub emulate_len: u8,
-    /// The instruction that stands for `code` under INT3.
-    pub emulate: [u8; MAX_LEN],
+    pub len: c_int,
+    /// Storage for `code`.
+    pub buf: [u8; MAX_LEN],
+    /// Storage for `emulate`.
+    pub ebuf: [u8; MAX_LEN],
 }
 
-/// `struct text_poke_rs_emu`: what the INT3 handler does.
+/// `struct text_poke_emu`: what the INT3 handler does.
 #[repr(C)]
-pub struct TextPokeRsEmu {
-    /// The new instruction pointer for `TP_RS_JMP` and `TP_RS_CALL`.
+pub struct TextPokeEmu {
+    /// The new instruction pointer for `TEXT_POKE_JMP` and `TEXT_POKE_CALL`.
     pub target: c_ulong,
-    /// One of the `TP_RS_*` actions.
+    /// One of `enum text_poke_action`, or another value for a corrupt entry.
     pub action: c_int,
 }
 
-/// Not ours: an explicit INT3.
-const TP_RS_PASS: c_int = 0;
+// The layouts that `<asm/text-poke-insn.h>` gives these structs on x86-64.
+const _: () = {
+    assert!(size_of::<TextPokeScSite>() == 16 && offset_of!(TextPokeScSite, len) == 8);
+    assert!(size_of::<TextPokeScEnv>() == 56 && offset_of!(TextPokeScEnv, rethunk) == 48);
+    assert!(offset_of!(TextPokeScEnv, warn) == 16 && offset_of!(TextPokeScEnv, ret) == 32);
+    assert!(size_of::<TextPokeScPatch>() == 32 && offset_of!(TextPokeScPatch, len) == 16);
+    assert!(offset_of!(TextPokeScPatch, buf) == 20 && offset_of!(TextPokeScPatch, ebuf) == 26);
+    assert!(size_of::<TextPokeEmu>() == 16 && offset_of!(TextPokeEmu, action) == 8);
+};
+
+/// `enum text_poke_action`: not ours, an explicit INT3.
+const TEXT_POKE_PASS: c_int = 0;
 /// Jump to `target`.
-const TP_RS_JMP: c_int = 1;
+const TEXT_POKE_JMP: c_int = 1;
 /// Push the return address, jump to `target`.
-const TP_RS_CALL: c_int = 2;
+const TEXT_POKE_CALL: c_int = 2;
 /// Pop the return address and jump there.
-const TP_RS_RET: c_int = 3;
-/// The compact form is corrupt.
-const TP_RS_INVALID: c_int = 4;
+const TEXT_POKE_RET: c_int = 3;
+/// Not an action: the compact form is corrupt and the caller `BUG()`s.
+const TEXT_POKE_INVALID: c_int = 4;
 
 /// Reads the bytes of a static call site or trampoline that the checks need.
 ///
@@ -102,132 +117,128 @@ unsafe fn site_bytes<'a>(insn: *const u8, tramp: bool) -> &'a [u8] {
 /// Checks a static call site (`tramp == false`) or trampoline.
 ///
 /// Returns 0 when it holds a form that the patcher handles, `-EINVAL` when
-/// not. Either way `site` says what was examined and what is expected, and
-/// names the condition of a Jcc.d32 tail call.
+/// not. Either way `site` says what was examined and what is expected.
 ///
 /// # Safety
 ///
 /// `insn` must point to readable kernel text as [`site_bytes`] requires,
-/// `site` to writable memory for a `struct text_poke_rs_site`.
+/// `site` to writable memory for a `struct text_poke_sc_site`.
 #[no_mangle]
-pub unsafe extern "C" fn text_poke_rs_sc_check(
+pub unsafe extern "C" fn text_poke_sc_check(
     insn: *const u8,
     tail: bool,
     tramp: bool,
-    site: *mut TextPokeRsSite,
+    site: *mut TextPokeScSite,
 ) -> c_int {
     // SAFETY: Forwarded from the caller's contract.
     let bytes = unsafe { site_bytes(insn, tramp) };
-    let result = static_call::validate(bytes, tail, tramp);
-    let (jcc, target) = match result {
-        Ok(jcc @ Insn::Jcc32(c, _)) => {
-            (c.mnemonic().as_ptr(), jcc.target(insn as u64).unwrap_or(0))
-        }
-        _ => (core::ptr::null(), 0),
-    };
     // SAFETY: `site` is writable by the caller's contract.
     unsafe {
-        site.write(TextPokeRsSite {
-            expected: static_call::expected(tail, tramp).as_ptr(),
-            jcc,
-            target,
+        site.write(TextPokeScSite {
+            expected: static_call::expected(tail, tramp).as_ptr().cast(),
             // At most `TRAMP_LEN` bytes.
             len: bytes.len() as c_uint,
         })
     };
-    match result {
+    match static_call::validate(bytes, tail, tramp) {
         Ok(_) => 0,
         Err(e) => e.to_errno(),
     }
 }
 
 /// Computes the bytes that make the static call site or trampoline at `insn`
-/// do `type` (`enum insn_type`: CALL, NOP, JMP, RET) with the target in `env`.
-/// A Jcc.d32 tail call keeps its condition.
+/// do `ty` (`enum text_poke_sc_type`) with the target in `env`. A Jcc.d32
+/// tail call keeps its condition.
 ///
 /// Returns 0 and fills `patch`, `-EINVAL` for a site or type that the patcher
 /// does not handle, `-ERANGE` when the target is out of reach. Nothing is
-/// written on error.
+/// filled on error.
 ///
 /// # Safety
 ///
 /// `insn` must point to readable kernel text as [`site_bytes`] requires for a
-/// site; `env` must point to a valid `struct text_poke_rs_sc_env` and `patch`
-/// to writable memory for a `struct text_poke_rs_patch`.
+/// site; `env` must point to a valid `struct text_poke_sc_env` and `patch`
+/// to writable memory for a `struct text_poke_sc_patch`, which must stay
+/// where it is while its `code` and `emulate` are used.
 #[no_mangle]
-pub unsafe extern "C" fn text_poke_rs_sc_transform(
+pub unsafe extern "C" fn text_poke_rs_sc_patch(
     insn: *const u8,
     ty: c_uint,
-    env: *const TextPokeRsScEnv,
-    patch: *mut TextPokeRsPatch,
+    env: *const TextPokeScEnv,
+    patch: *mut TextPokeScPatch,
 ) -> c_int {
     // SAFETY: Forwarded from the caller's contract.
     let bytes = unsafe { site_bytes(insn, false) };
     // SAFETY: `env` is valid by the caller's contract.
     let env = unsafe { &*env };
     let env = StaticCallEnv {
-        func: env.func,
-        ret0: env.ret0,
-        ret: env.ret,
-        rethunk_at: env.rethunk_at,
-        rethunk: env.rethunk,
+        func: env.func as u64,
+        ret0: env.ret0 as u64,
+        warn: env.warn as u64,
+        unlock: env.unlock as u64,
+        ret: env.ret as u64,
+        rethunk_at: env.rethunk_at as u64,
+        rethunk: env.rethunk as u64,
     };
     let result = match (SiteType::from_raw(ty), Insn::decode(bytes)) {
         (Some(ty), Ok(cur)) => static_call::transform(insn as u64, &cur, ty, &env),
         (None, _) => Err(Error::Unexpected),
         (_, Err(e)) => Err(e),
     };
-    match result {
-        Ok(p) => {
-            let emulate = p.emulate.unwrap_or(p.code);
-            // SAFETY: `patch` is writable by the caller's contract.
-            unsafe {
-                patch.write(TextPokeRsPatch {
-                    code: p.code.padded(),
-                    len: p.code.len() as u8,
-                    emulate_len: if p.emulate.is_some() {
-                        emulate.len() as u8
-                    } else {
-                        0
-                    },
-                    emulate: emulate.padded(),
-                })
-            };
-            0
+    let p = match result {
+        Ok(p) => p,
+        Err(e) => return e.to_errno(),
+    };
+    // SAFETY: `patch` is writable by the caller's contract.
+    let out = unsafe { &mut *patch };
+    out.buf = p.code.padded();
+    out.len = p.code.len() as c_int;
+    out.code = out.buf.as_ptr();
+    out.emulate = match p.emulate {
+        Some(e) => {
+            out.ebuf = e.padded();
+            out.ebuf.as_ptr()
         }
-        Err(e) => e.to_errno(),
-    }
+        None => core::ptr::null(),
+    };
+    0
 }
 
-/// Classifies the `len` bytes at `text` that `text_poke_bp()` is about to
-/// write, emulated meanwhile as the instruction at `emulate`, into the compact
-/// form of `struct text_poke_loc`.
+/// Classifies what `smp_text_poke_batch_add()` is about to write: `len`
+/// bytes, stored at `text` without the `0x0f` of a Jcc.d32 (length 6), and
+/// emulated meanwhile as the instruction at `emulate`. Fills the compact form
+/// of `struct smp_text_poke_loc`.
 ///
 /// Returns 0, or `-EINVAL` for bytes that cannot be emulated.
 ///
 /// # Safety
 ///
-/// `text` and `emulate` must point to `len` readable bytes; `opcode` and
-/// `disp` must be writable.
+/// `text` must point to `len` readable bytes, or 5 when `len` is 6;
+/// `emulate` to `len` readable bytes; `opcode` and `disp` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn text_poke_rs_loc_init(
+pub unsafe extern "C" fn text_poke_classify(
     text: *const u8,
     emulate: *const u8,
     len: c_uint,
     opcode: *mut u8,
     disp: *mut i32,
 ) -> c_int {
-    if len == 0 || len as usize > MAX_LEN {
+    let len = len as usize;
+    if len == 0 || len > MAX_LEN {
         return Error::Unexpected.to_errno();
     }
-    // SAFETY: Both point to `len` readable bytes by the caller's contract.
-    let (text, emulate) = unsafe {
-        (
-            core::slice::from_raw_parts(text, len as usize),
-            core::slice::from_raw_parts(emulate, len as usize),
-        )
+    // The bytes as written: put back the 0x0f that a Jcc.d32 is stored
+    // without.
+    let mut code = [0u8; MAX_LEN];
+    let skip = usize::from(len == MAX_LEN);
+    code[0] = 0x0f;
+    // SAFETY: `text` points to `len - skip` readable bytes and `emulate` to
+    // `len` by the caller's contract; `code` has room for `len` bytes.
+    let emulate = unsafe {
+        core::ptr::copy_nonoverlapping(text, code.as_mut_ptr().add(skip), len - skip);
+        core::slice::from_raw_parts(emulate, len)
     };
-    match PokeLoc::new(text, emulate) {
+    match PokeLoc::new(&code[..len], emulate) {
         Ok(loc) => {
             // SAFETY: Both are writable by the caller's contract.
             unsafe {
@@ -240,42 +251,48 @@ pub unsafe extern "C" fn text_poke_rs_loc_init(
     }
 }
 
-/// `atomic64_t text_poke_rs_traps`: how many INT3 traps
-/// [`text_poke_rs_emulate`] has resolved since boot, for tests that must know
-/// that they hit the patching window. One uninstrumented `lock xadd` per trap.
+/// How many INT3 traps [`text_poke_emulate`] has resolved since boot, for the
+/// live patching tests that must know that they hit the patching window.
+/// Built only with `CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST`, which exports it.
+#[cfg(CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST)]
 #[export_name = "text_poke_rs_traps"]
-pub static TEXT_POKE_RS_TRAPS: AtomicI64 = AtomicI64::new(0);
+pub static TEXT_POKE_RS_TRAPS: core::sync::atomic::AtomicI64 =
+    core::sync::atomic::AtomicI64::new(0);
 
-/// What the INT3 handler does for a CPU that trapped at `addr`, the start of
+/// What the INT3 handler does for a CPU that trapped at `ip`, the start of
 /// the range being patched with the compact form (`opcode`, `len`, `disp`),
 /// with `flags` in `EFLAGS`.
 #[no_mangle]
 #[link_section = ".noinstr.text"]
-pub extern "C" fn text_poke_rs_emulate(
+pub extern "C" fn text_poke_emulate(
     opcode: u8,
     len: u8,
     disp: i32,
-    addr: c_ulong,
+    ip: c_ulong,
     flags: c_ulong,
-) -> TextPokeRsEmu {
+) -> TextPokeEmu {
     let loc = PokeLoc { opcode, len, disp };
-    let (action, target) = match loc.emulate(addr, flags) {
-        Some(Emulation::Pass) => (TP_RS_PASS, 0),
-        Some(Emulation::Jump(t)) => (TP_RS_JMP, t),
-        Some(Emulation::Call(t)) => (TP_RS_CALL, t),
-        Some(Emulation::Ret) => (TP_RS_RET, 0),
-        None => (TP_RS_INVALID, 0),
+    let (action, target) = match loc.emulate(ip as u64, flags as u64) {
+        Some(Emulation::Pass) => (TEXT_POKE_PASS, 0),
+        Some(Emulation::Jump(t)) => (TEXT_POKE_JMP, t),
+        Some(Emulation::Call(t)) => (TEXT_POKE_CALL, t),
+        Some(Emulation::Ret) => (TEXT_POKE_RET, 0),
+        None => (TEXT_POKE_INVALID, 0),
     };
-    if action != TP_RS_PASS {
-        TEXT_POKE_RS_TRAPS.fetch_add(1, Ordering::Relaxed);
+    #[cfg(CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST)]
+    if action != TEXT_POKE_PASS {
+        TEXT_POKE_RS_TRAPS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
     }
-    TextPokeRsEmu { target, action }
+    TextPokeEmu {
+        target: target as c_ulong,
+        action,
+    }
 }
 
 /// Whether a Jcc with condition code `cc` (low nibble) is taken with `flags`
 /// in `EFLAGS`.
 #[no_mangle]
 #[link_section = ".noinstr.text"]
-pub extern "C" fn text_poke_rs_cond(cc: u8, flags: c_ulong) -> bool {
-    Cond::from_nibble(cc).taken(flags)
+pub extern "C" fn text_poke_cond(flags: c_ulong, cc: u8) -> bool {
+    Cond::from_nibble(cc).taken(flags as u64)
 }

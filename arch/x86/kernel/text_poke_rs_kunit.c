@@ -1,24 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the Rust text_poke crate, through the C interface that
- * static_call.c, alternative.c and kprobes use (<asm/text-poke-rs.h>).
+ * KUnit tests of the text patching decisions of <asm/text-poke-insn.h> as
+ * this kernel implements them, the Rust text_poke crate
+ * (CONFIG_X86_TEXT_POKE_RUST), against upstream's C implementation of
+ * <asm/text-poke-insn-c.h>, built here beside it as the oracle.
  *
- * The references are the CPU itself (every Jcc, both encodings, executed
- * here with every combination of the status flags), the C code that the crate
- * replaces where it is still built (int3_jcc_cond(), the instruction decoder
- * that text_poke_loc_init() used, text_gen_insn()), and kprobes, which
- * emulates a probed Jcc through int3_emulate_jcc().
+ * The oracle runs only on inputs that the C code accepts: it BUG()s on the
+ * rest. Where the crate deliberately differs (it refuses a form that C
+ * takes), the input is in a named list and the test checks both sides of the
+ * difference. Further references are the CPU itself (every Jcc, both
+ * encodings, executed with every combination of the status flags), kprobes,
+ * which emulates a probed Jcc through int3_emulate_jcc(), and the static
+ * call sites of this kernel as static_call_init() left them.
  */
 #include <kunit/test.h>
 #include <linux/kprobes.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <asm/ibt.h>
-#include <asm/insn.h>
 #include <asm/irqflags.h>
 #include <asm/linkage.h>
-#include <asm/nops.h>
 #include <asm/text-patching.h>
+#include <asm/text-poke-insn-c.h>
+
+/*
+ * INT3 traps resolved by the Rust emulation, counted only in kernels with
+ * this test: the live patching samples read it to know that they hit the
+ * patching window.
+ */
+extern atomic64_t text_poke_rs_traps;
+EXPORT_SYMBOL_GPL(text_poke_rs_traps);
 
 #define TP_STATUS_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
 			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_OF)
@@ -98,7 +110,7 @@ static bool cpu_taken(struct kunit *test, unsigned int cc, unsigned int combo)
 	return r & 1;
 }
 
-/* text_poke_rs_cond() and the C int3_jcc_cond() against the CPU. */
+/* text_poke_cond() and the C __emulate_cc() against the CPU. */
 static void jcc_cond_vs_cpu(struct kunit *test)
 {
 	unsigned int cc, i, cases = 0;
@@ -108,14 +120,14 @@ static void jcc_cond_vs_cpu(struct kunit *test)
 			unsigned long status = combo_flags(i);
 			bool cpu = cpu_taken(test, cc, i);
 
-			KUNIT_EXPECT_EQ_MSG(test, text_poke_rs_cond(cc, status), cpu,
+			KUNIT_EXPECT_EQ_MSG(test, text_poke_cond(status, cc), cpu,
 					    "j%s flags %#lx", cc_name[cc], status);
 			/* The other EFLAGS bits and the opcode's high nibble do not count. */
 			KUNIT_EXPECT_EQ_MSG(test,
-					    text_poke_rs_cond(0x70 | cc, status | ~TP_STATUS_FLAGS),
+					    text_poke_cond(status | ~TP_STATUS_FLAGS, 0x70 | cc),
 					    cpu, "j%s flags %#lx, others set", cc_name[cc], status);
-			KUNIT_EXPECT_EQ_MSG(test, int3_jcc_cond(cc, status), cpu,
-					    "C reference: j%s flags %#lx", cc_name[cc], status);
+			KUNIT_EXPECT_EQ_MSG(test, __emulate_cc(status, cc), cpu,
+					    "C: j%s flags %#lx", cc_name[cc], status);
 			cases++;
 		}
 	}
@@ -123,43 +135,75 @@ static void jcc_cond_vs_cpu(struct kunit *test)
 }
 
 /*
- * The Jcc @cc with @disp in @len bytes (2 or 6) at @addr, as text_poke_bp()
- * stores it (text_poke_rs_loc_init()), as its INT3 handler emulates it
- * (text_poke_rs_emulate()) and as kprobes does (int3_emulate_jcc()), against
- * the CPU for every flag combination.
+ * What smp_text_poke_batch_add() stores for the @len bytes at @code: the
+ * text without the 0x0f of a Jcc.d32, and the compact opcode and disp.
+ */
+static int loc_init(const u8 *code, const u8 *emulate, unsigned int len,
+		    u8 *opcode, s32 *disp)
+{
+	return text_poke_classify(code + (len == 6), emulate, len, opcode, disp);
+}
+
+static int c_loc_init(const u8 *code, const u8 *emulate, unsigned int len,
+		      u8 *opcode, s32 *disp)
+{
+	return text_poke_c_classify(code + (len == 6), emulate, len, opcode, disp);
+}
+
+/* The INT3 emulation of both implementations must agree. */
+static struct text_poke_emu check_emulate(struct kunit *test, u8 opcode, u8 len,
+					  s32 disp, unsigned long ip,
+					  unsigned long flags)
+{
+	struct text_poke_emu emu = text_poke_emulate(opcode, len, disp, ip, flags);
+	struct text_poke_emu c = text_poke_c_emulate(opcode, len, disp, ip, flags);
+
+	KUNIT_EXPECT_EQ_MSG(test, emu.action, c.action, "opcode %#x len %u", opcode, len);
+	KUNIT_EXPECT_EQ_MSG(test, emu.target, c.target, "opcode %#x len %u disp %d flags %#lx",
+			    opcode, len, disp, flags);
+	return emu;
+}
+
+/*
+ * The Jcc @cc with @disp in @len bytes (2 or 6) at @ip, as
+ * smp_text_poke_batch_add() stores it, as its INT3 handler emulates it and
+ * as kprobes does (int3_emulate_jcc()): Rust and C against the CPU, for
+ * every flag combination.
  */
 static void check_jcc_emulation(struct kunit *test, unsigned int cc, s32 disp,
 				unsigned int len)
 {
-	const unsigned long addr = 0xffffffff81000350UL;
-	u8 insn[6] = { 0x0f, 0x80 | cc }, opcode = 0;
-	s32 got_disp = 0;
+	const unsigned long ip = 0xffffffff81000350UL;
+	u8 insn[MAX_INSN_SIZE] = { 0x0f, 0x80 | cc }, opcode = 0, c_opcode = 0;
+	s32 got_disp = 0, c_disp = 0;
 	unsigned int i;
 
+	memset(insn + 2, INT3_INSN_OPCODE, sizeof(insn) - 2);
 	if (len == 6) {
 		put_unaligned_le32(disp, &insn[2]);
 	} else {
 		insn[0] = 0x70 | cc;
 		insn[1] = (u8)disp;
 	}
-	KUNIT_ASSERT_EQ(test, text_poke_rs_loc_init(insn, insn, len, &opcode, &got_disp), 0);
-	KUNIT_EXPECT_EQ(test, opcode, 0x70 | cc);
-	KUNIT_EXPECT_EQ(test, got_disp, disp);
+	KUNIT_ASSERT_EQ(test, loc_init(insn, insn, len, &opcode, &got_disp), 0);
+	KUNIT_ASSERT_EQ(test, c_loc_init(insn, insn, len, &c_opcode, &c_disp), 0);
+	KUNIT_EXPECT_EQ(test, opcode, c_opcode);
+	KUNIT_EXPECT_EQ(test, got_disp, c_disp);
 
 	for (i = 0; i < TP_FLAG_COMBOS; i++) {
 		unsigned long flags = combo_flags(i) | X86_EFLAGS_IF | X86_EFLAGS_FIXED;
-		unsigned long want = addr + len;
+		unsigned long want = ip + len;
 		struct pt_regs regs = { .flags = flags };
-		struct text_poke_rs_emu emu;
+		struct text_poke_emu emu;
 
 		if (cpu_taken(test, cc, i))
 			want += disp;
-		emu = text_poke_rs_emulate(opcode, len, got_disp, addr, flags);
-		KUNIT_EXPECT_EQ(test, emu.action, TP_RS_JMP);
+		emu = check_emulate(test, opcode, len, got_disp, ip, flags);
+		KUNIT_EXPECT_EQ(test, emu.action, TEXT_POKE_JMP);
 		KUNIT_EXPECT_EQ_MSG(test, emu.target, want, "j%s (%u bytes) flags %#lx",
 				    cc_name[cc], len, flags);
 
-		int3_emulate_jcc(&regs, cc, addr + len, disp);
+		int3_emulate_jcc(&regs, cc, ip + len, disp);
 		KUNIT_EXPECT_EQ_MSG(test, regs.ip, want, "kprobes: j%s flags %#lx",
 				    cc_name[cc], flags);
 	}
@@ -180,94 +224,49 @@ static void jcc_emulate_vs_cpu(struct kunit *test)
 	}
 }
 
-/*
- * What text_poke_loc_init() computed with the kernel's instruction decoder
- * before the crate replaced it, with -EINVAL where it BUG()s.
- */
-static int c_loc_init(const u8 *emulate, unsigned int len, u8 *opcode, s32 *disp)
-{
-	struct insn insn;
-	unsigned int i;
-	u8 op;
-
-	if (insn_decode_kernel(&insn, emulate) < 0)
-		return -EINVAL;
-	op = insn.opcode.bytes[0];
-	if (op == 0x0f && (insn.opcode.bytes[1] & 0xf0) == 0x80)
-		op = insn.opcode.bytes[1] - 0x10;
-
-	switch (op) {
-	case RET_INSN_OPCODE:
-	case JMP32_INSN_OPCODE:
-	case JMP8_INSN_OPCODE:
-		for (i = insn.length; i < len; i++)
-			if (emulate[i] != INT3_INSN_OPCODE)
-				return -EINVAL;
-		break;
-	default:
-		if (insn.length != len)
-			return -EINVAL;
-	}
-
-	switch (op) {
-	case INT3_INSN_OPCODE:
-	case RET_INSN_OPCODE:
-		*disp = 0;
-		break;
-	case CALL_INSN_OPCODE:
-	case JMP32_INSN_OPCODE:
-	case JMP8_INSN_OPCODE:
-	case 0x70 ... 0x7f:
-		*disp = insn.immediate.value;
-		break;
-	default:
-		if ((len != 2 && len != 5) || memcmp(emulate, x86_nops[len], len))
-			return -EINVAL;
-		op = len == 2 ? JMP8_INSN_OPCODE : JMP32_INSN_OPCODE;
-		*disp = 0;
-	}
-	*opcode = op;
-	return 0;
-}
+enum loc_kind {
+	LOC_SAME,	/* both take it and agree */
+	LOC_ERROR,	/* the crate refuses it, C BUG()s on it */
+	LOC_STRICTER,	/* C takes it, the crate deliberately refuses it */
+};
 
 struct loc_case {
 	const char *name;
 	u8 text[8];		/* @len bytes; INT3 after them */
 	unsigned int len;
-	int ret;		/* what the crate must return */
-	bool stricter;		/* the decoder would take it, the crate must not */
+	enum loc_kind kind;
 };
 
 static const struct loc_case loc_cases[] = {
-	{ "int3",		{ 0xcc },				1, 0 },
-	{ "ret",		{ 0xc3 },				1, 0 },
-	{ "ret; int3 x4",	{ 0xc3, 0xcc, 0xcc, 0xcc, 0xcc },	5, 0 },
-	{ "call.d32 +",		{ 0xe8, 0x10, 0x32, 0x54, 0x00 },	5, 0 },
-	{ "call.d32 -",		{ 0xe8, 0xf0, 0xff, 0xff, 0xff },	5, 0 },
-	{ "jmp.d32",		{ 0xe9, 0x00, 0x00, 0x00, 0x80 },	5, 0 },
-	{ "jmp.d8",		{ 0xeb, 0x7f },				2, 0 },
-	{ "jmp.d8; int3 x3",	{ 0xeb, 0x80, 0xcc, 0xcc, 0xcc },	5, 0 },
-	{ "nop2",		{ 0x66, 0x90 },				2, 0 },
-	{ "nop5",		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },	5, 0 },
-	{ "jo.d32",		{ 0x0f, 0x80, 0x01, 0x00, 0x00, 0x00 }, 6, 0 },
-	{ "jne.d32",		{ 0x0f, 0x85, 0xfa, 0xff, 0xff, 0xff }, 6, 0 },
-	{ "jg.d32",		{ 0x0f, 0x8f, 0x00, 0x00, 0x00, 0x7f }, 6, 0 },
-	{ "jb.d8",		{ 0x72, 0x05 },				2, 0 },
-	{ "jle.d8",		{ 0x7e, 0xfe },				2, 0 },
-	/* Errors: what text_poke_loc_init() BUG()s on. */
-	{ "ret; nop",		{ 0xc3, 0x90, 0xcc, 0xcc, 0xcc },	5, -EINVAL },
-	{ "jmp.d8; nop",	{ 0xeb, 0x00, 0x90, 0xcc, 0xcc },	5, -EINVAL },
-	{ "call.d32; int3",	{ 0xe8, 0x00, 0x00, 0x00, 0x00, 0xcc }, 6, -EINVAL },
-	{ "jne.d8; int3",	{ 0x75, 0x00, 0xcc },			3, -EINVAL },
-	{ "nop1",		{ 0x90 },				1, -EINVAL },
-	{ "mov %rdi,%rax",	{ 0x48, 0x89, 0xf8 },			3, -EINVAL },
-	{ "call *%rax",		{ 0xff, 0xd0 },				2, -EINVAL },
-	{ "other nop5",		{ 0x0f, 0x1f, 0x44, 0x00, 0x08 },	5, -EINVAL },
-	{ "xor5rax alone",	{ 0x2e, 0x2e, 0x2e, 0x31, 0xc0 },	5, -EINVAL },
-	/* Prefixed forms that text_poke_bp() is never given. */
-	{ "cs call.d32",	{ 0x2e, 0xe8, 0x00, 0x00, 0x00, 0x00 }, 6, -EINVAL, true },
-	{ "ds jne.d32",		{ 0x3e, 0x0f, 0x85, 0x00, 0x00, 0x00, 0x00 }, 7, -EINVAL, true },
-	{ "cs jmp.d32",		{ 0x2e, 0xe9, 0x00, 0x00, 0x00, 0x00 }, 6, -EINVAL, true },
+	{ "int3",		{ 0xcc },				1, LOC_SAME },
+	{ "ret",		{ 0xc3 },				1, LOC_SAME },
+	{ "ret; int3 x4",	{ 0xc3, 0xcc, 0xcc, 0xcc, 0xcc },	5, LOC_SAME },
+	{ "call.d32 +",		{ 0xe8, 0x10, 0x32, 0x54, 0x00 },	5, LOC_SAME },
+	{ "call.d32 -",		{ 0xe8, 0xf0, 0xff, 0xff, 0xff },	5, LOC_SAME },
+	{ "jmp.d32",		{ 0xe9, 0x00, 0x00, 0x00, 0x80 },	5, LOC_SAME },
+	{ "jmp.d8",		{ 0xeb, 0x7f },				2, LOC_SAME },
+	{ "jmp.d8; int3 x3",	{ 0xeb, 0x80, 0xcc, 0xcc, 0xcc },	5, LOC_SAME },
+	{ "nop2",		{ 0x66, 0x90 },				2, LOC_SAME },
+	{ "nop5",		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },	5, LOC_SAME },
+	{ "jo.d32",		{ 0x0f, 0x80, 0x01, 0x00, 0x00, 0x00 }, 6, LOC_SAME },
+	{ "jne.d32",		{ 0x0f, 0x85, 0xfa, 0xff, 0xff, 0xff }, 6, LOC_SAME },
+	{ "jg.d32",		{ 0x0f, 0x8f, 0x00, 0x00, 0x00, 0x7f }, 6, LOC_SAME },
+	{ "jb.d8",		{ 0x72, 0x05 },				2, LOC_SAME },
+	{ "jle.d8",		{ 0x7e, 0xfe },				2, LOC_SAME },
+	{ "ret; nop",		{ 0xc3, 0x90, 0xcc, 0xcc, 0xcc },	5, LOC_ERROR },
+	{ "jmp.d8; nop",	{ 0xeb, 0x00, 0x90, 0xcc, 0xcc },	5, LOC_ERROR },
+	{ "call.d32; int3",	{ 0xe8, 0x00, 0x00, 0x00, 0x00, 0xcc }, 6, LOC_ERROR },
+	{ "jne.d8; int3",	{ 0x75, 0x00, 0xcc },			3, LOC_ERROR },
+	{ "nop1",		{ 0x90 },				1, LOC_ERROR },
+	{ "mov %rdi,%rax",	{ 0x48, 0x89, 0xf8 },			3, LOC_ERROR },
+	{ "call *%rax",		{ 0xff, 0xd0 },				2, LOC_ERROR },
+	{ "other nop5",		{ 0x0f, 0x1f, 0x44, 0x00, 0x08 },	5, LOC_ERROR },
+	{ "xor5rax alone",	{ 0x2e, 0x2e, 0x2e, 0x31, 0xc0 },	5, LOC_ERROR },
+	{ "ud1 (%edx),%rdi alone", { 0x67, 0x48, 0x0f, 0xb9, 0x3a },	5, LOC_ERROR },
+	{ "ds ds movb alone",	{ 0x3e, 0x3e, 0xc6, 0x07, 0x00 },	5, LOC_ERROR },
+	/* Prefixed forms that smp_text_poke_*() is never given. */
+	{ "cs call.d32",	{ 0x2e, 0xe8, 0x00, 0x00, 0x00, 0x00 }, 6, LOC_STRICTER },
+	{ "cs jmp.d32",		{ 0x2e, 0xe9, 0x00, 0x00, 0x00, 0x00 }, 6, LOC_STRICTER },
 };
 
 static void loc_case_desc(const struct loc_case *c, char *desc)
@@ -277,319 +276,354 @@ static void loc_case_desc(const struct loc_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(loc, loc_cases, loc_case_desc);
 
-/* text_poke_rs_loc_init() against the C decoder, case by case. */
-static void loc_init_vs_decoder(struct kunit *test)
+/* text_poke_classify() against the C one, case by case. */
+static void loc_init_vs_c(struct kunit *test)
 {
 	const struct loc_case *c = test->param_value;
 	u8 text[MAX_INSN_SIZE + 1], op = 0x5a, c_op = 0;
 	s32 disp = 0x5a5a, c_disp = 0;
-	int ret, c_ret;
+	int ret;
 
-	/* The decoder may read MAX_INSN_SIZE bytes. */
+	/* The decoder of the C side may read MAX_INSN_SIZE bytes. */
 	memset(text, INT3_INSN_OPCODE, sizeof(text));
 	memcpy(text, c->text, c->len);
-	ret = text_poke_rs_loc_init(text, text, c->len, &op, &disp);
-	KUNIT_EXPECT_EQ(test, ret, c->ret);
-	if (ret) {
+	ret = loc_init(text, text, c->len, &op, &disp);
+	if (c->kind != LOC_SAME) {
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 		/* Nothing written on error. */
 		KUNIT_EXPECT_EQ(test, op, 0x5a);
 		KUNIT_EXPECT_EQ(test, disp, 0x5a5a);
 	}
+	if (c->kind == LOC_ERROR)
+		return;		/* C BUG()s */
 
-	c_ret = c_loc_init(text, c->len, &c_op, &c_disp);
-	if (c->stricter) {
-		KUNIT_EXPECT_EQ_MSG(test, c_ret, 0, "the decoder takes %s", c->name);
+	KUNIT_ASSERT_EQ(test, c_loc_init(text, text, c->len, &c_op, &c_disp), 0);
+	if (c->kind == LOC_STRICTER)
 		return;
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, op, c_op);
+	KUNIT_EXPECT_EQ(test, disp, c_disp);
+	/* And the INT3 emulation of what was stored. */
+	check_emulate(test, op, c->len, disp, 0xffffffff81000350UL, 0);
+	check_emulate(test, op, c->len, disp, 0xffffffff81000350UL, TP_STATUS_FLAGS);
+}
+
+/* The INT3 emulation of every compact opcode that C knows, and the rest. */
+static void emulate_vs_c(struct kunit *test)
+{
+	static const u8 known[] = { INT3_INSN_OPCODE, RET_INSN_OPCODE, CALL_INSN_OPCODE,
+				    JMP32_INSN_OPCODE, JMP8_INSN_OPCODE };
+	static const s32 disps[] = { 0, 5, -5, 0x7fffffff, -0x7fffffff - 1 };
+	const unsigned long ip = 0xffffffff81000350UL;
+	unsigned int i, d, op;
+
+	for (d = 0; d < ARRAY_SIZE(disps); d++) {
+		for (i = 0; i < ARRAY_SIZE(known); i++)
+			check_emulate(test, known[i], 5, disps[d], ip, 0);
+		for (op = 0x70; op <= 0x7f; op++)
+			for (i = 0; i < TP_FLAG_COMBOS; i++) {
+				check_emulate(test, op, 2, disps[d], ip, combo_flags(i));
+				check_emulate(test, op, 6, disps[d], ip, combo_flags(i));
+			}
 	}
-	KUNIT_EXPECT_EQ(test, ret, c_ret);
-	if (!ret && !c_ret) {
-		KUNIT_EXPECT_EQ(test, op, c_op);
-		KUNIT_EXPECT_EQ(test, disp, c_disp);
-	}
-}
+	/* Compact forms that loc_init never makes: C BUG()s, so does the handler. */
+	for (op = 0; op < 256; op++) {
+		struct text_poke_emu emu = text_poke_emulate(op, 1, 0, ip, 0);
 
-/* Text written while another instruction is emulated, and the error paths. */
-static void loc_init_emulate_and_errors(struct kunit *test)
-{
-	static const u8 xor5rax[] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
-	static const u8 call[] = { 0xe8, 0x78, 0x56, 0x34, 0x12 };
-	const unsigned long addr = 0xffffffff81000350UL;
-	struct text_poke_rs_emu emu;
-	s32 disp = 0x5a5a;
-	u8 op = 0x5a;
-
-	/* static_call writes xor5rax and emulates the CALL it stands for. */
-	KUNIT_ASSERT_EQ(test, text_poke_rs_loc_init(xor5rax, call, 5, &op, &disp), 0);
-	KUNIT_EXPECT_EQ(test, op, CALL_INSN_OPCODE);
-	KUNIT_EXPECT_EQ(test, disp, 0x12345678);
-	emu = text_poke_rs_emulate(op, 5, disp, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.action, TP_RS_CALL);
-	KUNIT_EXPECT_EQ(test, emu.target, addr + 5 + 0x12345678);
-
-	/* Lengths out of range: nothing read or written. */
-	op = 0x5a;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_loc_init(call, call, 0, &op, &disp), -EINVAL);
-	KUNIT_EXPECT_EQ(test, text_poke_rs_loc_init(call, call, 7, &op, &disp), -EINVAL);
-	KUNIT_EXPECT_EQ(test, op, 0x5a);
-
-	/* The other actions of the INT3 handler. */
-	emu = text_poke_rs_emulate(INT3_INSN_OPCODE, 1, 0, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.action, TP_RS_PASS);
-	emu = text_poke_rs_emulate(RET_INSN_OPCODE, 5, 0, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.action, TP_RS_RET);
-	emu = text_poke_rs_emulate(JMP32_INSN_OPCODE, 5, -5, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.action, TP_RS_JMP);
-	KUNIT_EXPECT_EQ(test, emu.target, addr);
-	emu = text_poke_rs_emulate(JMP8_INSN_OPCODE, 2, 0, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.target, addr + 2);
-	/* A compact form that loc_init never makes: the handler BUG()s on it. */
-	emu = text_poke_rs_emulate(0x90, 1, 0, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.action, TP_RS_INVALID);
-	emu = text_poke_rs_emulate(0x0f, 6, 0, addr, 0);
-	KUNIT_EXPECT_EQ(test, emu.action, TP_RS_INVALID);
-}
-
-/* Static call sites: a buffer that holds one, and the targets around it. */
-struct sc_fixture {
-	u8 site[16];
-	struct text_poke_rs_sc_env env;
-};
-
-enum { SC_CALL, SC_NOP, SC_JMP, SC_RET };	/* enum insn_type of static_call.c */
-
-static void sc_put(struct sc_fixture *f, const u8 *bytes, unsigned int len)
-{
-	memset(f->site, INT3_INSN_OPCODE, sizeof(f->site));
-	memcpy(f->site, bytes, len);
-}
-
-static void sc_env(struct sc_fixture *f, bool rethunk)
-{
-	unsigned long a = (unsigned long)f->site;
-
-	f->env = (struct text_poke_rs_sc_env) {
-		.func = a + 0x10000,
-		.ret0 = a - 0x2000,
-		.ret = a - 0x1000,
-		.rethunk_at = rethunk ? a + 0x3000 : 0,
-		.rethunk = rethunk ? a + 0x3000 : 0,
-	};
-}
-
-/* The bytes that the C helpers make for @type at the site now in @f. */
-static unsigned int sc_expect(struct sc_fixture *f, unsigned int type, u8 *code)
-{
-	const struct text_poke_rs_sc_env *e = &f->env;
-	u8 *site = f->site;
-
-	if (site[0] == 0x0f && (site[1] & 0xf0) == 0x80 &&
-	    (type == SC_JMP || type == SC_RET)) {
-		unsigned long dest = type == SC_JMP ? e->func : e->rethunk ?: e->ret;
-
-		code[0] = 0x0f;
-		code[1] = site[1];
-		put_unaligned_le32(dest - (unsigned long)(site + 6), &code[2]);
-		return 6;
-	}
-	switch (type) {
-	case SC_CALL:
-		if (e->func == e->ret0) {
-			memcpy(code, "\x2e\x2e\x2e\x31\xc0", 5);
-			return 5;
-		}
-		memcpy(code, text_gen_insn(CALL_INSN_OPCODE, site, (void *)e->func), 5);
-		return 5;
-	case SC_NOP:
-		memcpy(code, x86_nops[5], 5);
-		return 5;
-	case SC_JMP:
-		memcpy(code, text_gen_insn(JMP32_INSN_OPCODE, site, (void *)e->func), 5);
-		return 5;
-	default:
-		if (e->rethunk_at) {
-			memcpy(code, text_gen_insn(JMP32_INSN_OPCODE, site,
-						   (void *)e->rethunk_at), 5);
-			return 5;
-		}
-		memset(code, INT3_INSN_OPCODE, 5);
-		code[0] = RET_INSN_OPCODE;
-		return 5;
+		if (memchr(known, op, sizeof(known)) || (op >= 0x70 && op <= 0x7f))
+			continue;
+		KUNIT_EXPECT_GT_MSG(test, emu.action, TEXT_POKE_RET, "opcode %#x", op);
 	}
 }
 
-static const struct {
+/*
+ * Static call sites. The site is in this kernel's data, so that the kernel's
+ * functions are in rel32 reach as they are from its text.
+ */
+static u8 tp_site[32] __aligned(16);
+
+static noinline void tp_target(void)
+{
+	asm volatile("");
+}
+
+static void sc_put(const u8 *bytes, unsigned int len)
+{
+	memset(tp_site, INT3_INSN_OPCODE, sizeof(tp_site));
+	memcpy(tp_site, bytes, len);
+}
+
+static const struct sc_form {
 	const char *name;
-	u8 bytes[6];
+	u8 bytes[8];
 	unsigned int len;
-	bool tail;
-} sc_sites[] = {
-	{ "call.d32",	{ 0xe8, 0x00, 0x10, 0x00, 0x00 }, 5, false },
-	{ "nop5",	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 }, 5, false },
-	{ "xor5rax",	{ 0x2e, 0x2e, 0x2e, 0x31, 0xc0 }, 5, false },
+	bool tail, tramp;
+} sc_forms[] = {
+	{ "call.d32",	{ 0xe8, 0x00, 0x10, 0x00, 0x00 }, 5 },
+	{ "nop5",	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 }, 5 },
+	{ "xor5rax",	{ 0x2e, 0x2e, 0x2e, 0x31, 0xc0 }, 5 },
+#ifdef HAVE_ARCH_BUG_FORMAT_ARGS
+	{ "ud1 (%edx),%rdi", { 0x67, 0x48, 0x0f, 0xb9, 0x3a }, 5 },
+#endif
+/* The unlock form came with __WARN_trap: not in 6.12 */
+#if defined(CONFIG_PARAVIRT_SPINLOCKS) && defined(HAVE_ARCH_BUG_FORMAT_ARGS)
+	{ "ds ds movb $0,(%rdi)", { 0x3e, 0x3e, 0xc6, 0x07, 0x00 }, 5 },
+#endif
 	{ "jmp.d32",	{ 0xe9, 0x00, 0x10, 0x00, 0x00 }, 5, true },
 	{ "ret",	{ 0xc3, 0xcc, 0xcc, 0xcc, 0xcc }, 5, true },
 	{ "jne.d32",	{ 0x0f, 0x85, 0x00, 0x10, 0x00, 0x00 }, 6, true },
 	{ "je.d32",	{ 0x0f, 0x84, 0x00, 0x10, 0x00, 0x00 }, 6, true },
 	{ "js.d32",	{ 0x0f, 0x88, 0xf0, 0xff, 0xff, 0xff }, 6, true },
 	{ "jg.d32",	{ 0x0f, 0x8f, 0x00, 0x10, 0x00, 0x00 }, 6, true },
+	{ "tramp jmp",	{ 0xe9, 0, 0, 0, 0, 0x0f, 0xb9, 0xcc }, 8, true, true },
+	{ "tramp ret",	{ 0xc3, 0xcc, 0xcc, 0xcc, 0xcc, 0x0f, 0xb9, 0xcc }, 8, true, true },
 };
 
-/* One patch of site form @s to @type, against the C encodings. */
-static void check_sc_transform(struct kunit *test, struct sc_fixture *f,
-			       unsigned int s, unsigned int type, bool rethunk, bool ret0)
-{
-	struct text_poke_rs_patch p;
-	unsigned int len;
-	u8 want[6];
+/* The targets a static call can be updated to, and those C treats apart. */
+static void *const sc_targets[] = {
+	(void *)tp_target, NULL, (void *)__static_call_return0,
+#ifdef HAVE_ARCH_BUG_FORMAT_ARGS	/* WARN() calls __WARN_trap */
+	(void *)__WARN_trap,
+#endif
+#if defined(CONFIG_PARAVIRT_SPINLOCKS) && defined(HAVE_ARCH_BUG_FORMAT_ARGS)
+	(void *)__raw_callee_save___native_queued_spin_unlock,
+#endif
+};
 
-	sc_put(f, sc_sites[s].bytes, sc_sites[s].len);
-	sc_env(f, rethunk);
-	if (ret0)
-		f->env.func = f->env.ret0;
-	len = sc_expect(f, type, want);
-	memset(&p, 0x5a, sizeof(p));
-	KUNIT_ASSERT_EQ(test, text_poke_rs_sc_transform(f->site, type, &f->env, &p), 0);
-	KUNIT_EXPECT_EQ_MSG(test, p.len, len, "%s type %u", sc_sites[s].name, type);
-	KUNIT_EXPECT_MEMEQ_MSG(test, p.code, want, len, "%s type %u rethunk %d ret0 %d",
-			       sc_sites[s].name, type, rethunk, ret0);
-	/* Only xor5rax needs another instruction under INT3: the CALL. */
-	if (type == SC_CALL && ret0) {
-		KUNIT_EXPECT_EQ(test, p.emulate_len, 5);
-		KUNIT_EXPECT_MEMEQ(test, p.emulate, text_gen_insn(CALL_INSN_OPCODE, f->site,
-								  (void *)f->env.ret0), 5);
-	} else {
-		KUNIT_EXPECT_EQ(test, p.emulate_len, 0);
+struct sc_result {
+	int ret, len;
+	u8 code[6];
+	bool emulate;
+	u8 emu[6];
+};
+
+/* The patch of @type to @func at the form in tp_site, by each side. */
+static void sc_patch_both(const struct sc_form *f, enum text_poke_sc_type type,
+			  void *func, struct sc_result *rs, struct sc_result *c)
+{
+	struct text_poke_sc_patch p;
+
+	memset(rs, 0, sizeof(*rs));
+	memset(c, 0, sizeof(*c));
+
+	sc_put(f->bytes, f->len);
+	c->ret = text_poke_c_sc_patch(tp_site, type, func, &p);
+	/* Copy at once: the code may be text_gen_insn()'s static buffer. */
+	c->len = p.len;
+	memcpy(c->code, p.code, min(p.len, 6));
+	c->emulate = p.emulate;
+	if (p.emulate)
+		memcpy(c->emu, p.emulate, min(p.len, 6));
+
+	sc_put(f->bytes, f->len);
+	rs->ret = text_poke_sc_patch(tp_site, type, func, &p);
+	if (rs->ret)
+		return;
+	rs->len = p.len;
+	memcpy(rs->code, p.code, min(p.len, 6));
+	rs->emulate = p.emulate;
+	if (p.emulate)
+		memcpy(rs->emu, p.emulate, min(p.len, 6));
+}
+
+/*
+ * text_poke_sc_patch() against the C one, for every site form, every type it
+ * can be given and every target C treats apart, with this kernel's return
+ * thunk choice.
+ */
+static void sc_patch_vs_c(struct kunit *test)
+{
+	unsigned int f, t, cases = 0;
+	enum text_poke_sc_type type;
+
+	for (f = 0; f < ARRAY_SIZE(sc_forms); f++) {
+		const struct sc_form *form = &sc_forms[f];
+
+		for (t = 0; t < ARRAY_SIZE(sc_targets); t++) {
+			void *func = sc_targets[t];
+
+			for (type = TEXT_POKE_SC_CALL; type <= TEXT_POKE_SC_RET; type++) {
+				struct sc_result rs, c;
+
+				/* What __sc_insn() can ask for. */
+				if ((type == TEXT_POKE_SC_NOP || type == TEXT_POKE_SC_RET) != !func ||
+				    (type >= TEXT_POKE_SC_JMP) != form->tail)
+					continue;
+				sc_patch_both(form, type, func, &rs, &c);
+				KUNIT_ASSERT_EQ_MSG(test, rs.ret, 0, "%s type %d to %ps",
+						    form->name, type, func);
+				KUNIT_EXPECT_EQ_MSG(test, rs.len, c.len, "%s type %d to %ps",
+						    form->name, type, func);
+				KUNIT_EXPECT_MEMEQ_MSG(test, rs.code, c.code, c.len,
+						       "%s type %d to %ps", form->name, type, func);
+				KUNIT_EXPECT_EQ_MSG(test, rs.emulate, c.emulate,
+						    "%s type %d to %ps: emulate", form->name, type, func);
+				KUNIT_EXPECT_MEMEQ_MSG(test, rs.emu, c.emu, c.len,
+						       "%s type %d to %ps: emulate", form->name, type,
+						       func);
+				cases++;
+			}
+		}
+	}
+	kunit_info(test, "%u patches agree; return thunk %s", cases,
+		   cpu_wants_rethunk() ? "in use" : "not in use");
+	KUNIT_EXPECT_GE(test, cases, 2 * ARRAY_SIZE(sc_forms));
+}
+
+/* The checks of static_call_init(): both take every form where it belongs. */
+static void sc_check_vs_c(struct kunit *test)
+{
+	struct text_poke_sc_site s;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sc_forms); i++) {
+		const struct sc_form *f = &sc_forms[i];
+
+		sc_put(f->bytes, f->len);
+		KUNIT_EXPECT_EQ_MSG(test, text_poke_c_sc_check(tp_site, f->tail, f->tramp, &s), 0,
+				    "C: %s", f->name);
+		KUNIT_EXPECT_EQ_MSG(test, text_poke_sc_check(tp_site, f->tail, f->tramp, &s), 0,
+				    "%s", f->name);
+		/* Six bytes are read when the first is 0x0f, eight of a trampoline. */
+		KUNIT_EXPECT_EQ(test, s.len, f->tramp ? 8 : f->bytes[0] == 0x0f ? 6 : 5);
+		/* The crate alone: the other kind of site does not take it. */
+		if (!f->tramp)
+			KUNIT_EXPECT_EQ_MSG(test, text_poke_sc_check(tp_site, !f->tail, false, &s),
+					    -EINVAL, "%s", f->name);
 	}
 }
 
 /*
- * text_poke_rs_sc_transform() against the encodings of the C helpers, for
- * every site form and type, with and without a return thunk, to ordinary
- * targets and to __static_call_return0.
+ * What static_call.c reports and leaves alone, where C BUG()s: the crate
+ * alone, with a made-up environment, so that targets can be out of reach.
  */
-static void sc_transform_vs_c(struct kunit *test)
-{
-	struct sc_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	unsigned int s, type, variant;
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	for (s = 0; s < ARRAY_SIZE(sc_sites); s++)
-		for (type = SC_CALL; type <= SC_RET; type++)
-			for (variant = 0; variant < 4; variant++)
-				check_sc_transform(test, f, s, type, variant & 1, variant & 2);
-}
-
-/* The checks of static_call_init(): accepted forms and what they report. */
-static void sc_check_forms(struct kunit *test)
-{
-	struct sc_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	static const u8 tramp_jmp[] = { 0xe9, 0, 0, 0, 0, 0x0f, 0xb9, 0xcc };
-	static const u8 tramp_ret[] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc, 0x0f, 0xb9, 0xcc };
-	struct text_poke_rs_site s;
-	unsigned int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	for (i = 0; i < ARRAY_SIZE(sc_sites); i++) {
-		bool jcc = sc_sites[i].bytes[0] == 0x0f && sc_sites[i].bytes[1] != 0x1f;
-
-		sc_put(f, sc_sites[i].bytes, sc_sites[i].len);
-		KUNIT_EXPECT_EQ_MSG(test, text_poke_rs_sc_check(f->site, sc_sites[i].tail,
-								false, &s), 0,
-				    "%s", sc_sites[i].name);
-		/* Six bytes are read when the first is 0x0f (a Jcc.d32 or not). */
-		KUNIT_EXPECT_EQ(test, s.len, sc_sites[i].bytes[0] == 0x0f ? 6 : 5);
-		/* The other kind of site does not take it. */
-		KUNIT_EXPECT_EQ_MSG(test, text_poke_rs_sc_check(f->site, !sc_sites[i].tail,
-								false, &s), -EINVAL,
-				    "%s", sc_sites[i].name);
-		/* A Jcc.d32 tail call is reported with its condition and target. */
-		sc_put(f, sc_sites[i].bytes, sc_sites[i].len);
-		KUNIT_ASSERT_EQ(test, text_poke_rs_sc_check(f->site, true, false, &s),
-				sc_sites[i].tail ? 0 : -EINVAL);
-		if (!jcc) {
-			KUNIT_EXPECT_NULL(test, s.jcc);
-			continue;
-		}
-		KUNIT_ASSERT_NOT_NULL(test, s.jcc);
-		KUNIT_EXPECT_EQ(test, s.jcc[0], 'j');
-		KUNIT_EXPECT_STREQ(test, s.jcc + 1, cc_name[sc_sites[i].bytes[1] & 0xf]);
-		KUNIT_EXPECT_EQ(test, s.target, (unsigned long)f->site + 6 +
-				(s32)get_unaligned_le32(&sc_sites[i].bytes[2]));
-	}
-
-	sc_put(f, tramp_jmp, sizeof(tramp_jmp));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, true, true, &s), 0);
-	KUNIT_EXPECT_EQ(test, s.len, 8);
-	KUNIT_EXPECT_NULL(test, s.jcc);
-	sc_put(f, tramp_ret, sizeof(tramp_ret));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, true, true, &s), 0);
-}
-
-/* What static_call.c reports and leaves alone: nothing is ever written. */
 static void sc_errors(struct kunit *test)
 {
-	struct sc_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	static const u8 cs_call[] = { 0x2e, 0xe8, 0, 0, 0, 0 };
 	static const u8 jne[] = { 0x0f, 0x85, 0, 0, 0, 0 };
 	static const u8 call[] = { 0xe8, 0, 0, 0, 0 };
 	static const u8 mov[] = { 0x48, 0x89, 0xf8, 0x90, 0x90 };
 	static const u8 jmp_no_sig[] = { 0xe9, 0, 0, 0, 0, 0x0f, 0x0b, 0xcc };
 	static const u8 jne_tramp[] = { 0x0f, 0x85, 0, 0, 0, 0, 0x0f, 0xb9 };
-	struct text_poke_rs_patch p, untouched;
-	struct text_poke_rs_site s;
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	unsigned long a = (unsigned long)tp_site;
+	struct text_poke_sc_patch p, untouched;
+	struct text_poke_sc_env env = {
+		.func = a + 0x10000, .ret0 = a - 0x2000, .ret = a - 0x1000,
+	};
+	struct text_poke_sc_site s;
 
 	/* Unknown bytes: -EINVAL, with what was expected for the message. */
-	sc_put(f, cs_call, sizeof(cs_call));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, false, false, &s), -EINVAL);
+	sc_put(cs_call, sizeof(cs_call));
+	KUNIT_EXPECT_EQ(test, text_poke_sc_check(tp_site, false, false, &s), -EINVAL);
 	KUNIT_EXPECT_EQ(test, s.len, 5);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(s.expected, "call.d32"));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, true, false, &s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, text_poke_sc_check(tp_site, true, false, &s), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(s.expected, "jcc.d32"));
-	sc_put(f, mov, sizeof(mov));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, false, false, &s), -EINVAL);
-	sc_put(f, jmp_no_sig, sizeof(jmp_no_sig));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, true, true, &s), -EINVAL);
+	sc_put(mov, sizeof(mov));
+	KUNIT_EXPECT_EQ(test, text_poke_sc_check(tp_site, false, false, &s), -EINVAL);
+	sc_put(jmp_no_sig, sizeof(jmp_no_sig));
+	KUNIT_EXPECT_EQ(test, text_poke_sc_check(tp_site, true, true, &s), -EINVAL);
 	KUNIT_EXPECT_EQ(test, s.len, 8);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(s.expected, "ud1"));
 	/* A trampoline is never a Jcc. */
-	sc_put(f, jne_tramp, sizeof(jne_tramp));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_check(f->site, true, true, &s), -EINVAL);
+	sc_put(jne_tramp, sizeof(jne_tramp));
+	KUNIT_EXPECT_EQ(test, text_poke_sc_check(tp_site, true, true, &s), -EINVAL);
 
 	memset(&untouched, 0x5a, sizeof(untouched));
 
 	/* Unknown site bytes and unknown types. */
-	sc_env(f, false);
-	sc_put(f, mov, sizeof(mov));
+	sc_put(mov, sizeof(mov));
 	p = untouched;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_CALL, &f->env, &p), -EINVAL);
-	KUNIT_EXPECT_MEMEQ(test, &p, &untouched, sizeof(p));
-	sc_put(f, jne, sizeof(jne));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_RET + 1, &f->env, &p),
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_CALL, &env, &p),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, ~0U, &f->env, &p), -EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, &p, &untouched, sizeof(p));
+	sc_put(jne, sizeof(jne));
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_RET + 1, &env, &p),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, ~0U, &env, &p), -EINVAL);
 	KUNIT_EXPECT_MEMEQ(test, &p, &untouched, sizeof(p));
 
 	/* Targets out of reach of a rel32: -ERANGE. */
-	f->env.func = (unsigned long)f->site + 0x80000000UL + 6;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_JMP, &f->env, &p), -ERANGE);
-	f->env.func = (unsigned long)f->site - 0x80000001UL;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_JMP, &f->env, &p), -ERANGE);
-	f->env.ret = f->env.func;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_RET, &f->env, &p), -ERANGE);
-	sc_put(f, call, sizeof(call));
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_CALL, &f->env, &p), -ERANGE);
+	env.func = a + 0x80000000UL + 6;
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_JMP, &env, &p), -ERANGE);
+	env.func = a - 0x80000001UL;
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_JMP, &env, &p), -ERANGE);
+	env.ret = env.func;
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_RET, &env, &p), -ERANGE);
+	sc_put(call, sizeof(call));
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_CALL, &env, &p),
+			-ERANGE);
 	KUNIT_EXPECT_MEMEQ(test, &p, &untouched, sizeof(p));
 
 	/* The edges of the reach still encode. */
-	f->env.func = (unsigned long)f->site + 5 + 0x7fffffffUL;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_CALL, &f->env, &p), 0);
+	env.func = a + 5 + 0x7fffffffUL;
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_CALL, &env, &p), 0);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(&p.code[1]), 0x7fffffffU);
-	f->env.func = (unsigned long)f->site + 5 - 0x80000000UL;
-	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_transform(f->site, SC_CALL, &f->env, &p), 0);
+	env.func = a + 5 - 0x80000000UL;
+	KUNIT_EXPECT_EQ(test, text_poke_rs_sc_patch(tp_site, TEXT_POKE_SC_CALL, &env, &p), 0);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(&p.code[1]), 0x80000000U);
 }
+
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+extern struct static_call_site __start_static_call_sites[], __stop_static_call_sites[];
+
+/* The forms a core kernel site can hold after static_call_init(). */
+static const struct {
+	const char *name;
+	u8 bytes[5];
+	unsigned int len;
+} site_forms[] = {
+	{ "nop5",	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 }, 5 },
+	{ "xor5rax",	{ 0x2e, 0x2e, 0x2e, 0x31, 0xc0 }, 5 },
+	{ "warn",	{ 0x67, 0x48, 0x0f, 0xb9, 0x3a }, 5 },
+	{ "unlock",	{ 0x3e, 0x3e, 0xc6, 0x07, 0x00 }, 5 },
+	{ "call",	{ CALL_INSN_OPCODE }, 1 },
+	{ "jmp",	{ JMP32_INSN_OPCODE }, 1 },
+	{ "ret",	{ RET_INSN_OPCODE }, 1 },
+	{ "jcc",	{ 0x0f }, 1 },
+};
+
+/*
+ * The core kernel's static call sites as static_call_init() left them: each
+ * holds a form that it may hold, and the conditional tail calls are listed
+ * with their targets. make check compares this with vmlinux.o.
+ */
+static void static_call_sites(struct kunit *test)
+{
+	unsigned int count[ARRAY_SIZE(site_forms)] = {}, n = 0, i;
+	struct static_call_site *site;
+	char line[160];
+	int pos = 0;
+
+	for (site = __start_static_call_sites; site < __stop_static_call_sites; site++) {
+		unsigned long key = (long)site->key + (long)&site->key;
+		u8 *insn = (u8 *)((long)site->addr + (long)&site->addr);
+		bool tail = key & STATIC_CALL_SITE_TAIL;
+		struct text_poke_sc_site s;
+
+		/* Init text is still there: built-in tests run before it goes. */
+		n++;
+		KUNIT_EXPECT_EQ_MSG(test, text_poke_sc_check(insn, tail, false, &s), 0,
+				    "%pS: %*ph", insn, 6, insn);
+		for (i = 0; i < ARRAY_SIZE(site_forms); i++)
+			if (!memcmp(insn, site_forms[i].bytes, site_forms[i].len))
+				break;
+		if (i == ARRAY_SIZE(site_forms))
+			continue;
+		count[i]++;
+		if (insn[0] == 0x0f && (insn[1] & 0xf0) == 0x80)
+			kunit_info(test, "conditional tail call at %pS: j%s key %px -> %ps\n", insn,
+				   cc_name[insn[1] & 0xf],
+				   (void *)(key & ~STATIC_CALL_SITE_FLAGS),
+				   (void *)(insn + 6 + (s32)get_unaligned_le32(insn + 2)));
+	}
+	for (i = 0; i < ARRAY_SIZE(site_forms); i++)
+		pos += scnprintf(line + pos, sizeof(line) - pos, " %s %u", site_forms[i].name,
+				 count[i]);
+	kunit_info(test, "%u static call sites patched at boot:%s\n", n, line);
+	KUNIT_EXPECT_GT(test, n, 0);
+}
+#endif
 
 /*
  * tp_jcc_probed(a, b): (a >= b) | (a <= b) << 1, through a jl.d32 and a
@@ -700,11 +734,14 @@ static void kprobe_on_jcc(struct kunit *test)
 static struct kunit_case text_poke_rs_cases[] = {
 	KUNIT_CASE(jcc_cond_vs_cpu),
 	KUNIT_CASE(jcc_emulate_vs_cpu),
-	KUNIT_CASE_PARAM(loc_init_vs_decoder, loc_gen_params),
-	KUNIT_CASE(loc_init_emulate_and_errors),
-	KUNIT_CASE(sc_transform_vs_c),
-	KUNIT_CASE(sc_check_forms),
+	KUNIT_CASE_PARAM(loc_init_vs_c, loc_gen_params),
+	KUNIT_CASE(emulate_vs_c),
+	KUNIT_CASE(sc_patch_vs_c),
+	KUNIT_CASE(sc_check_vs_c),
 	KUNIT_CASE(sc_errors),
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+	KUNIT_CASE(static_call_sites),
+#endif
 	KUNIT_CASE(kprobe_on_jcc),
 	{}
 };

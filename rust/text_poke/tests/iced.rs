@@ -6,13 +6,19 @@
 //!   instruction: length, kind, condition, target;
 //! - every byte string the crate accepts, iced decodes the same way;
 //! - every byte string that iced decodes as one of the crate's forms (no
-//!   prefixes, canonical encoding), the crate accepts;
+//!   prefixes, canonical encoding; for the two prefixed forms `ud1
+//!   (%edx),%rdi` and `ds ds movb $0,(%rdi)`, exactly the kernel's bytes),
+//!   the crate accepts;
 //! - random and mutated byte strings never panic the crate.
 //!
 //! `TEXT_POKE_DIFF_CASES` sets the number of random strings (default 200000;
 //! the benchmark runs more).
 
-use iced_x86::{ConditionCode, Decoder, DecoderOptions, FlowControl, Instruction, Mnemonic};
+use iced_x86::{
+    ConditionCode, Decoder, DecoderOptions, FlowControl, Instruction, MemorySize, Mnemonic, OpKind,
+    Register,
+};
+use text_poke::insn::{UNLOCKINSN, WARNINSN};
 use text_poke::{Cond, Error, Insn};
 
 const IP: u64 = 0xffff_ffff_0123_4000;
@@ -72,7 +78,35 @@ fn agree(insn: &Insn, bytes: &[u8]) {
             i.mnemonic()
         ),
         Insn::Xor5Rax => assert_eq!(i.mnemonic(), Mnemonic::Xor),
+        Insn::Warn5 => assert!(is_warn(&i), "{bytes:x?}: {i:?}"),
+        Insn::Unlock5 => assert!(is_unlock(&i), "{bytes:x?}: {i:?}"),
     }
+}
+
+/// Whether iced sees `ud1 (%edx),%rdi`, the instruction of [`WARNINSN`], in
+/// any encoding.
+fn is_warn(i: &Instruction) -> bool {
+    i.mnemonic() == Mnemonic::Ud1
+        && i.op_count() == 2
+        && i.op0_register() == Register::RDI
+        && i.op1_kind() == OpKind::Memory
+        && (i.memory_base(), i.memory_index(), i.memory_displacement64())
+            == (Register::EDX, Register::None, 0)
+        && i.flow_control() == FlowControl::Exception
+}
+
+/// Whether iced sees `movb $0,%ds:(%rdi)`, the instruction of [`UNLOCKINSN`],
+/// in any encoding.
+fn is_unlock(i: &Instruction) -> bool {
+    i.mnemonic() == Mnemonic::Mov
+        && i.op_count() == 2
+        && i.op0_kind() == OpKind::Memory
+        && i.memory_size() == MemorySize::UInt8
+        && (i.memory_base(), i.memory_index(), i.memory_displacement64())
+            == (Register::RDI, Register::None, 0)
+        && i.segment_prefix() == Register::DS
+        && i.op1_kind() == OpKind::Immediate8
+        && i.immediate8() == 0
 }
 
 /// Whether iced decodes `bytes` as one of the crate's forms, without prefixes
@@ -88,12 +122,24 @@ fn iced_says_ours(bytes: &[u8]) -> bool {
         (Mnemonic::Ret, 1, 0xc3) | (Mnemonic::Int3, 1, 0xcc) => true,
         (_, 2, 0x70..=0x7f) => i.flow_control() == FlowControl::ConditionalBranch,
         (_, 6, 0x0f) => i.flow_control() == FlowControl::ConditionalBranch,
+        // The prefixed forms: exactly the bytes the kernel writes, not every
+        // encoding of the same instruction.
+        (Mnemonic::Ud1, 5, 0x67) => is_warn(&i) && bytes.get(..5) == Some(&WARNINSN[..]),
+        (Mnemonic::Mov, 5, 0x3e) => is_unlock(&i) && bytes.get(..5) == Some(&UNLOCKINSN[..]),
         _ => false,
     }
 }
 
 fn every_form() -> Vec<Insn> {
-    let mut v = vec![Insn::Ret, Insn::Int3, Insn::Nop2, Insn::Nop5, Insn::Xor5Rax];
+    let mut v = vec![
+        Insn::Ret,
+        Insn::Int3,
+        Insn::Nop2,
+        Insn::Nop5,
+        Insn::Xor5Rax,
+        Insn::Warn5,
+        Insn::Unlock5,
+    ];
     for d in [
         i32::MIN,
         -0x1000,
@@ -196,9 +242,11 @@ fn random_and_mutated_bytes() {
                 0xcc,
                 0x66,
                 0x2e,
+                0x67,
+                0x3e,
                 0x74,
                 rng.next() as u8,
-            ][(rng.next() % 10) as usize];
+            ][(rng.next() % 12) as usize];
         } else {
             // A valid encoding with one or two bytes flipped.
             let s = &seeds[(rng.next() % seeds.len() as u64) as usize];
@@ -229,4 +277,38 @@ fn random_and_mutated_bytes() {
         }
     }
     println!("iced: {n} random/mutated strings, {accepted} accepted and agreed, {ours} of our forms by iced, 0 mismatches");
+}
+
+#[test]
+fn prefixed_forms_only_as_the_kernel_writes_them() {
+    // Other encodings of the same two instructions: iced sees the same
+    // instruction, but the crate takes none of them and the classifier does
+    // not call them ours.
+    let others = [
+        &[0x67, 0x48, 0x0f, 0xb9, 0x7a, 0x00][..], // disp8 0
+        &[0x67, 0x4a, 0x0f, 0xb9, 0x3a],           // REX.X without an index
+        &[0x3e, 0xc6, 0x07, 0x00],                 // one ds
+        &[0x3e, 0x3e, 0x3e, 0xc6, 0x07, 0x00],     // three
+        &[0x2e, 0x3e, 0xc6, 0x07, 0x00],           // cs ds
+        &[0x3e, 0x3e, 0xc6, 0x47, 0x00, 0x00],     // disp8 0
+        &[0x3e, 0x3e, 0x40, 0xc6, 0x07, 0x00],     // empty REX
+    ];
+    for bytes in others {
+        let mut buf = bytes.to_vec();
+        buf.resize(8, 0xcc);
+        let i = iced(&buf);
+        assert!(is_warn(&i) || is_unlock(&i), "{bytes:x?}: {i:?}");
+        assert_eq!(Insn::decode(&buf), Err(Error::Unknown), "{bytes:x?}");
+        assert!(!iced_says_ours(&buf), "{bytes:x?}");
+    }
+    for (bytes, insn) in [(WARNINSN, Insn::Warn5), (UNLOCKINSN, Insn::Unlock5)] {
+        let mut buf = bytes.to_vec();
+        buf.resize(8, 0xcc);
+        assert!(iced_says_ours(&buf));
+        assert_eq!(Insn::decode(&buf), Ok(insn));
+    }
+    println!(
+        "iced: {} other encodings of ud1 (%edx),%rdi and ds ds movb $0,(%rdi) refused",
+        others.len()
+    );
 }
