@@ -31,10 +31,10 @@ verdict() {
 	local bad text=$log
 	if [ -n "${BOOT_EXPECT_WARN:-}" ]; then
 		local warns
-		warns=$(grep -c 'WARNING: CPU:' "$log" || true)
+		warns=$(grep -cE "$WARN_RX" "$log" || true)
 		[ "$warns" = 1 ] || fail "expected one WARN splat, found $warns"
-		grep 'WARNING: CPU:' "$log" | grep -q -- "$BOOT_EXPECT_WARN" ||
-			fail "the WARN is not from $BOOT_EXPECT_WARN: $(grep 'WARNING: CPU:' "$log")"
+		grep -E "$WARN_RX" "$log" | grep -q -- "$BOOT_EXPECT_WARN" ||
+			fail "the WARN is not from $BOOT_EXPECT_WARN: $(grep -E "$WARN_RX" "$log")"
 		text=$log.unwarned
 		sed '/cut here/,/end trace/d' "$log" > "$text"
 	fi

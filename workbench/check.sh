@@ -69,6 +69,8 @@ must "6.12 kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objt
 	bash "$R/build.sh" out "$R/series.config"
 run "6.12 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles and the seam header" \
 	bash "$R/lint.sh" seam
+TAIL=6 run "6.12 kernel: X86_TEXT_POKE_RUST=n builds upstream's code, function by function" \
+	bash "$R/same.sh"
 TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
 	bash "$R/lint.sh" report

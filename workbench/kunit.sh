@@ -39,7 +39,7 @@ done
 # on a wrong result) and the static call sites the KUnit case listed.
 console=$BUILD/kunit/test.log
 [ -s "$console" ] || die "no console log $console"
-splat=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING: CPU:|Call Trace|Kernel panic' "$console" | head -3 || true)
+splat=$(grep -n -E "BUG:|kernel BUG|Oops|$WARN_RX|Call Trace|Kernel panic" "$console" | head -3 || true)
 [ -z "$splat" ] || die "console: $splat"
 grep -aoP 'static_call_sites: \K[0-9]+ static call sites patched at boot:.*' "$console" ||
 	die "console: no static call site report"

@@ -81,6 +81,11 @@ for suite in json.load(open(sys.argv[1])).get("sub_groups", []):
 EOF
 }
 
+# The first line of a WARN splat: "WARNING: CPU: 0 PID: 1 at file:line" up to
+# 6.x, "WARNING: file:line at func+0x0/0x0, CPU#0: comm/pid" in 7.3. A bare
+# "WARNING:" also starts the harmless SRSO line of -cpu EPYC.
+WARN_RX='WARNING: (CPU:|[^ ]+:[0-9]+ at )'
+
 mkdir -p "$LOGS"
 
 step() { printf '==> %s\n' "$*"; }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! INT3 emulation of the instruction that `text_poke_bp()` is writing.
+//! INT3 emulation of the instruction that `smp_text_poke_single()` or a batch is writing.
 //!
 //! While an instruction is rewritten under an INT3, a CPU that runs into the
 //! INT3 must behave as if it had executed the new instruction. `struct

@@ -7,7 +7,7 @@
 //! [`arch/x86/kernel/static_call.c`](srctree/arch/x86/kernel/static_call.c).
 //!
 //! The kernel rewrites a handful of instruction forms at run time: static call
-//! sites and trampolines, `text_poke_bp()` targets, kprobe'd branches. This
+//! sites and trampolines, `smp_text_poke_*()` targets, kprobe'd branches. This
 //! crate knows those forms and nothing else:
 //!
 //! - [`insn`]: decode and encode CALL, JMP, Jcc (all 16 conditions, rel8 and

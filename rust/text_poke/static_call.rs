@@ -252,10 +252,10 @@ mod tests {
         }
     }
 
-    /// Applies a patch the way `text_poke_bp()` would check it.
+    /// Applies a patch the way `smp_text_poke_batch_add()` would check it.
     fn written(p: &Patch) -> Insn {
         let emulate = p.emulate.unwrap_or(p.code);
-        PokeLoc::new(p.code.as_slice(), emulate.as_slice()).expect("text_poke_bp accepts it");
+        PokeLoc::new(p.code.as_slice(), emulate.as_slice()).expect("live patching accepts it");
         Insn::decode(p.code.as_slice()).unwrap()
     }
 

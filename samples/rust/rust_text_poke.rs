@@ -9,7 +9,7 @@
 //! (module-init patching); then two callers, kernel threads bound to CPU 0 and
 //! CPU 1, run every site with every flag combination in loops while module init
 //! calls `static_call_update()` through targets A, B and NULL thousands of
-//! times, each update a `text_poke_bp()` of every site while it runs.
+//! times, each update a live patch (under INT3) of every site while it runs.
 //!
 //! Every call records where it landed. The module checks that each landed on
 //! a target that was current during the call, that each condition took its
@@ -31,7 +31,7 @@ module! {
 }
 
 /// Updates of the static call in one module load.
-const UPDATES: u64 = 5000;
+const UPDATES: u64 = 3000;
 /// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
 
@@ -128,7 +128,7 @@ extern "C" {
     fn rust_tp_site_14(flags: u64, slot: *mut u64);
     fn rust_tp_site_15(flags: u64, slot: *mut u64);
     fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
-    /// INT3 traps that the Rust emulation resolved (`<asm/text-poke-rs.h>`).
+    /// INT3 traps that the Rust emulation resolved (exported by the KUnit test).
     static text_poke_rs_traps: AtomicI64;
 }
 
@@ -372,7 +372,7 @@ impl kernel::Module for RustTextPoke {
 
         let t = Torture::new()?;
         // One caller per CPU: whichever CPU runs this updater, the other one
-        // keeps calling the sites while text_poke_bp() rewrites them.
+        // keeps calling the sites while live patching rewrites them.
         t.spawn_caller(0)?;
         if let Err(e) = t.spawn_caller(1) {
             t.stop.store(true, Ordering::Relaxed);
@@ -417,7 +417,7 @@ impl kernel::Module for RustTextPoke {
         }
         // Leave the call on target A for the next load.
         update(0);
-        // The callers ran into the INT3 of text_poke_bp() this often.
+        // The callers ran into the INT3 of live patching this often.
         let trapped = traps.load(Ordering::Relaxed).wrapping_sub(traps0);
 
         let calls = t.calls.load(Ordering::Relaxed);

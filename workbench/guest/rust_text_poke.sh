@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest test: load the torture sample (module-init patching, then live
-# text_poke_bp() of its 16 Jcc.d32 sites under two callers).
+# live patching of its 16 Jcc.d32 sites under two callers).
 echo "textpoke-test: loading rust_text_poke"
 if insmod /lib/modules/rust_text_poke.ko; then
 	echo "textpoke-test: rust_text_poke loaded"
