@@ -56,7 +56,7 @@ boot_module() {
 kunit_py() {
 	[ ! -e "$SRC/.config" ] || die "$SRC/.config exists: kunit.py needs a clean source tree"
 	rm -f "$1"
-	(cd "$SRC" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+	(cd "$SRC" && PATH=$TOP/workbench/bin:$PATH python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 		--build_dir="$BUILD/kunit" \
 		--kunitconfig="$TOP/workbench/text_poke.kunitconfig" \
 		--make_options LLVM=-19 --make_options RUSTC="$RUSTC" \

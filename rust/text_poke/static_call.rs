@@ -97,13 +97,14 @@ pub const fn expected(tail: bool, tramp: bool) -> &'static core::ffi::CStr {
     }
 }
 
-/// How many bytes of a site or trampoline whose first byte is `first` the
-/// checks read: 8 for a trampoline, 6 for a possible Jcc rel32, else 5.
+/// How many bytes of a site or trampoline that starts with `head` the checks
+/// read: 8 for a trampoline, 6 for a Jcc rel32 (`0f 8x`), else 5, as the C
+/// checks do. A site has at least 5 bytes, so `head` is always readable.
 #[inline]
-pub const fn bytes_needed(first: u8, tramp: bool) -> usize {
+pub const fn bytes_needed(head: [u8; 2], tramp: bool) -> usize {
     if tramp {
         TRAMP_LEN
-    } else if first == crate::insn::TWO_BYTE {
+    } else if head[0] == crate::insn::TWO_BYTE && head[1] & 0xf0 == 0x80 {
         MAX_LEN
     } else {
         5
@@ -515,9 +516,12 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(bytes_needed(0x0f, false), 6);
-        assert_eq!(bytes_needed(0xe8, false), 5);
-        assert_eq!(bytes_needed(0xe9, true), 8);
+        assert_eq!(bytes_needed([0x0f, 0x85], false), 6);
+        assert_eq!(bytes_needed([0x0f, 0x8f], false), 6);
+        // A NOP5 is read as 5 bytes, like every other non-Jcc site.
+        assert_eq!(bytes_needed([0x0f, 0x1f], false), 5);
+        assert_eq!(bytes_needed([0xe8, 0x00], false), 5);
+        assert_eq!(bytes_needed([0xe9, 0x00], true), 8);
         assert_eq!(SiteType::from_raw(3), Some(SiteType::Ret));
         assert_eq!(SiteType::from_raw(4), None);
         assert_ne!(expected(true, false), expected(false, false));

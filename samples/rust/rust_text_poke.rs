@@ -317,7 +317,12 @@ impl Torture {
         self.running.fetch_add(1, Ordering::AcqRel);
         // SAFETY: `caller` matches `int (*)(void *)`, the name is a C string.
         let task = unsafe {
-            bindings::kthread_create_on_cpu(Some(caller), data, cpu, c"rust_tp/%u".as_ptr().cast())
+            bindings::kthread_create_on_cpu(
+                Some(caller),
+                data,
+                cpu,
+                c"rust_tp/%u".to_bytes_with_nul().as_ptr().cast(),
+            )
         };
         if task.is_null() || (task as usize) >= (-4095isize) as usize {
             self.running.fetch_sub(1, Ordering::AcqRel);

@@ -75,11 +75,12 @@ pub struct TextPokeScPatch {
 pub struct TextPokeEmu {
     /// The new instruction pointer for `TEXT_POKE_JMP` and `TEXT_POKE_CALL`.
     pub target: c_ulong,
-    /// One of `enum text_poke_action`, or another value for a corrupt entry.
+    /// One of `enum text_poke_action`.
     pub action: c_int,
 }
 
-// The layouts that `<asm/text-poke-insn.h>` gives these structs on x86-64.
+// The layouts of these structs in `<asm/text-poke-insn.h>` on x86-64, which
+// asserts the same numbers on its side.
 const _: () = {
     assert!(size_of::<TextPokeScSite>() == 16 && offset_of!(TextPokeScSite, len) == 8);
     assert!(size_of::<TextPokeScEnv>() == 56 && offset_of!(TextPokeScEnv, rethunk) == 48);
@@ -97,7 +98,7 @@ const TEXT_POKE_JMP: c_int = 1;
 const TEXT_POKE_CALL: c_int = 2;
 /// Pop the return address and jump there.
 const TEXT_POKE_RET: c_int = 3;
-/// Not an action: the compact form is corrupt and the caller `BUG()`s.
+/// The compact form is corrupt: the caller `BUG()`s.
 const TEXT_POKE_INVALID: c_int = 4;
 
 /// Reads the bytes of a static call site or trampoline that the checks need.
@@ -105,11 +106,12 @@ const TEXT_POKE_INVALID: c_int = 4;
 /// # Safety
 ///
 /// `insn` must point to readable kernel text: 8 bytes for a trampoline, 6 for
-/// a site whose first byte is `0x0f`, else 5.
-unsafe fn site_bytes<'a>(insn: *const u8, tramp: bool) -> &'a [u8] {
-    // SAFETY: The caller guarantees that at least the first byte is readable.
-    let first = unsafe { insn.read() };
-    let len = static_call::bytes_needed(first, tramp);
+/// a site that holds a Jcc.d32 (`0f 8x`), else 5; the text must not change
+/// while the returned slice is used.
+unsafe fn site_bytes(insn: *const u8, tramp: bool) -> &'static [u8] {
+    // SAFETY: The caller guarantees that at least 5 bytes are readable.
+    let head = unsafe { [insn.read(), insn.add(1).read()] };
+    let len = static_call::bytes_needed(head, tramp);
     // SAFETY: `bytes_needed()` returns the length the caller vouches for.
     unsafe { core::slice::from_raw_parts(insn, len) }
 }
@@ -135,7 +137,9 @@ pub unsafe extern "C" fn text_poke_sc_check(
     // SAFETY: `site` is writable by the caller's contract.
     unsafe {
         site.write(TextPokeScSite {
-            expected: static_call::expected(tail, tramp).as_ptr().cast(),
+            expected: static_call::expected(tail, tramp)
+                .to_bytes_with_nul()
+                .as_ptr(),
             // At most `TRAMP_LEN` bytes.
             len: bytes.len() as c_uint,
         })
@@ -190,17 +194,21 @@ pub unsafe extern "C" fn text_poke_rs_sc_patch(
         Err(e) => return e.to_errno(),
     };
     // SAFETY: `patch` is writable by the caller's contract.
-    let out = unsafe { &mut *patch };
-    out.buf = p.code.padded();
-    out.len = p.code.len() as c_int;
-    out.code = out.buf.as_ptr();
-    out.emulate = match p.emulate {
-        Some(e) => {
-            out.ebuf = e.padded();
-            out.ebuf.as_ptr()
-        }
-        None => core::ptr::null(),
+    unsafe {
+        patch.write(TextPokeScPatch {
+            code: core::ptr::null(),
+            emulate: core::ptr::null(),
+            len: p.code.len() as c_int,
+            buf: p.code.padded(),
+            ebuf: p.emulate.map_or([0; MAX_LEN], |e| e.padded()),
+        })
     };
+    // SAFETY: `patch` was initialised just above and stays where it is.
+    let out = unsafe { &mut *patch };
+    out.code = out.buf.as_ptr();
+    if p.emulate.is_some() {
+        out.emulate = out.ebuf.as_ptr();
+    }
     0
 }
 
@@ -214,7 +222,8 @@ pub unsafe extern "C" fn text_poke_rs_sc_patch(
 /// # Safety
 ///
 /// `text` must point to `len` readable bytes, or 5 when `len` is 6;
-/// `emulate` to `len` readable bytes; `opcode` and `disp` must be writable.
+/// `emulate` to `len` readable bytes; `opcode` and `disp` must be valid for
+/// writes. None of them may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn text_poke_classify(
     text: *const u8,

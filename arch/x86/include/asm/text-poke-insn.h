@@ -21,6 +21,8 @@
  * implementation, and the kernel state that text_poke_sc_patch() needs
  * besides the bytes.
  */
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 
 /* What a static call site becomes; see __sc_insn(). */
@@ -66,6 +68,7 @@ enum text_poke_action {
 	TEXT_POKE_JMP,		/* continue at @target */
 	TEXT_POKE_CALL,		/* push the return address, continue at @target */
 	TEXT_POKE_RET,		/* pop the return address and continue there */
+	TEXT_POKE_INVALID,	/* a corrupt entry: the caller BUG()s */
 };
 
 struct text_poke_emu {
@@ -75,7 +78,21 @@ struct text_poke_emu {
 
 #ifdef CONFIG_X86_TEXT_POKE_RUST
 
-/* @insn: 8 readable bytes for a trampoline, 6 for a 0x0f site, else 5. */
+/* The layouts that arch/x86/kernel/text_poke_ffi.rs asserts on its side. */
+static_assert(sizeof(struct text_poke_sc_site) == 16 &&
+	      offsetof(struct text_poke_sc_site, len) == 8);
+static_assert(sizeof(struct text_poke_sc_env) == 56 &&
+	      offsetof(struct text_poke_sc_env, warn) == 16 &&
+	      offsetof(struct text_poke_sc_env, ret) == 32 &&
+	      offsetof(struct text_poke_sc_env, rethunk) == 48);
+static_assert(sizeof(struct text_poke_sc_patch) == 32 &&
+	      offsetof(struct text_poke_sc_patch, len) == 16 &&
+	      offsetof(struct text_poke_sc_patch, buf) == 20 &&
+	      offsetof(struct text_poke_sc_patch, ebuf) == 26);
+static_assert(sizeof(struct text_poke_emu) == 16 &&
+	      offsetof(struct text_poke_emu, action) == 8);
+
+/* @insn: 8 readable bytes for a trampoline, 6 for a Jcc.d32 site, else 5. */
 int text_poke_sc_check(const u8 *insn, bool tail, bool tramp,
 		       struct text_poke_sc_site *site);
 /* 0, -EINVAL (unknown site or type) or -ERANGE; nothing filled on error. */
