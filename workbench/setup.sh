@@ -22,8 +22,8 @@ SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 # package from it (-t trixie-backports would upgrade linux-libc-dev too).
 if [[ " ${missing[*]} " == *" linux-source-7.3 "* ]] &&
    ! grep -rqs 'trixie-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	mirror=$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-		 grep -v security | head -1 | tr -d ' ')
+	mirror=$( (grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+		   /etc/apt/sources.list.d/ 2>/dev/null || true) | head -1 | tr -d ' ')
 	mirror=${mirror:-http://deb.debian.org/debian}
 	step "adding ${mirror%/} trixie-backports (for linux-source-7.3 only)"
 	echo "deb ${mirror%/} trixie-backports main" |
