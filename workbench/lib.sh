@@ -40,6 +40,20 @@ jcc_sites() {  # [OUTDIR]
 		}' | sort
 }
 
+# booted_jcc_sites LOG [OUTDIR]: the conditional tail calls that the KUnit
+# case static_call_sites listed in LOG, "func+0xoff/0xsize: jcc __SCK__key ->
+# target". Keys are data, which kallsyms does not name: the names come from
+# the vmlinux symbol table.
+booted_jcc_sites() {
+	local keys
+	keys=$(llvm-nm-19 "${2:-$OUT}/vmlinux" 2>/dev/null | awk '$3 ~ /^__SCK__/ { print $1, $3 }')
+	grep -aoP 'static_call_sites: conditional tail call at \K\S+: \S+ key \S+ .*' "$1" |
+		while read -r at cc _ key rest; do
+			name=$(echo "$keys" | awk -v k="${key#0x}" '$1 == k { print $2 }')
+			echo "$at $cc ${name:-key $key} $rest"
+		done
+}
+
 # boot_module MODULE LOG: boot the series kernel with samples/rust/MODULE.ko
 # and workbench/guest/MODULE.sh (which loads it) in the initramfs, console
 # to LOG. BOOT_* settings given before the call pass through to boot.sh.

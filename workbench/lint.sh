@@ -116,17 +116,12 @@ report)
 	scanned=$(echo "$scan" | grep -v 'static call sites:' | sed -E 's/\/0x[0-9a-f]+//' | sort)
 	objdump=$(jcc_sites)
 	# The KUnit case static_call_sites lists what static_call_init() left.
-	# Keys are data: their names come from vmlinux's symbol table.
-	keys=$(llvm-nm-19 "$OUT/vmlinux" | awk '$3 ~ /^__SCK__/ { print $1, $3 }')
-	got=$(grep -aoP 'static_call_sites: conditional tail call at \K\S+: \S+ key \S+' "$log" |
-	      while read -r at cc _ key; do
-		name=$(echo "$keys" | awk -v k="${key#0x}" '$1 == k { print $2 }')
-		echo "${at%/*} $cc ${name/__SCK__/__SCT__}"
-	      done | sort)
+	jcc_booted=$(booted_jcc_sites "$log")
+	got=$(echo "$jcc_booted" | awk 'NF { sub(/\/0x[0-9a-f]+:$/, "", $1); sub(/^__SCK__/, "__SCT__", $3); print $1, $2, $3 }' | sort)
 	echo "scripts/text_poke_scan vmlinux.o: $(echo "$scan" | tail -1)"
 	echo "$scan" | grep -v 'static call sites:' | sed 's/^/  /'
 	echo "reported by the booted kernel:"
-	grep -aoP 'static_call_sites: \Kconditional tail call at .*' "$log" | sed 's/^/  /'
+	echo "$jcc_booted" | sed "s/^/  conditional tail call at /"
 	[ -n "$scanned" ] || die "vmlinux.o has no conditional tail call: clang no longer emits them?"
 	[ "$(echo "$scanned" | sed -E 's/\+0x[0-9a-f]+//')" = "$objdump" ] ||
 		die "the scanner and llvm-objdump disagree"

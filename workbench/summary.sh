@@ -20,13 +20,7 @@ echo "config:    X86_TEXT_POKE_RUST=$(grep -oP '^CONFIG_X86_TEXT_POKE_RUST=\K.*'
      "$(grep -c '^CONFIG_' "$BUILD/$name/.config") options set"
 report=$(grep -aoP 'static_call_sites: \K[0-9]+ static call sites patched at boot:.*' "$log" || true)
 echo "static_call (booted kernel, KUnit): ${report:-no report in the boot log}"
-# The key's name from vmlinux's symbol table (kallsyms has no data symbols).
-keys=$(llvm-nm-19 "$BUILD/$name/vmlinux" 2>/dev/null | awk '$3 ~ /^__SCK__/ { print $1, $3 }')
-grep -aoP 'static_call_sites: conditional tail call at \K.*' "$log" |
-	while read -r at cc _ key rest; do
-		k=$(echo "$keys" | awk -v k="$key" '$1 == k { print $2 }')
-		echo "  Jcc site: $at $cc ${k:-key $key} $rest"
-	done || true
+booted_jcc_sites "$log" "$BUILD/$name" | sed 's/^/  Jcc site: /' || true
 agree=0
 scan=$(bash "$TOP/workbench/lint.sh" report 2>&1) && agree=1
 echo "static_call (vmlinux.o, scripts/text_poke_scan): $(echo "$scan" | grep -oP 'vmlinux.o: \K.*' || echo "scan failed")"
