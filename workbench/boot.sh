@@ -56,6 +56,7 @@ list=$OUT/textpoke-initramfs.list
 {
 	echo "dir /dev 755 0 0"
 	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "nod /dev/kmsg 600 0 0 c 1 11"
 	for d in /bin /proc /sys /tests /lib /lib/modules; do echo "dir $d 755 0 0"; done
 	echo "file /bin/busybox $(command -v busybox) 755 0 0"
 	echo "file /init $TOP/workbench/init.sh 755 0 0"
@@ -64,7 +65,7 @@ list=$OUT/textpoke-initramfs.list
 } > "$list"
 "$OUT/usr/gen_init_cpio" "$list" > "$initrd"
 
-append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 ${BOOT_APPEND:-}"
+append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 printk.devkmsg=on ${BOOT_APPEND:-}"
 start=$(date +%s.%N)
 set +e
 timeout "$timeout" qemu-system-x86_64 -cpu EPYC -smp 2 -m 512M \
