@@ -24,17 +24,19 @@ fail() { echo "FAIL: $name boot: $*"; echo "      log: $log"; exit 1; }
 
 # verdict: the boot passed when it reached the marker and printed no BUG,
 # Oops, WARNING, Call Trace, KUnit failure or panic.
-# BOOT_EXPECT_WARN=PATTERN: exactly one WARN splat is expected, from a place
-# matching PATTERN; its block is then left out of the check.
+# BOOT_EXPECT_WARN=PATTERN: exactly BOOT_EXPECT_WARNS (default 1) WARN
+# splats are expected, each from a place matching PATTERN; their blocks are
+# then left out of the check.
 verdict() {
 	# A bare "WARNING:" also starts the harmless SRSO line of -cpu EPYC.
 	local bad text=$log
 	if [ -n "${BOOT_EXPECT_WARN:-}" ]; then
 		local warns
 		warns=$(grep -cE "$WARN_RX" "$log" || true)
-		[ "$warns" = 1 ] || fail "expected one WARN splat, found $warns"
-		grep -E "$WARN_RX" "$log" | grep -q -- "$BOOT_EXPECT_WARN" ||
-			fail "the WARN is not from $BOOT_EXPECT_WARN: $(grep -E "$WARN_RX" "$log")"
+		[ "$warns" = "${BOOT_EXPECT_WARNS:-1}" ] ||
+			fail "expected ${BOOT_EXPECT_WARNS:-1} WARN splat(s), found $warns"
+		! grep -E "$WARN_RX" "$log" | grep -v -q -- "$BOOT_EXPECT_WARN" ||
+			fail "a WARN is not from $BOOT_EXPECT_WARN: $(grep -E "$WARN_RX" "$log" | grep -v -- "$BOOT_EXPECT_WARN")"
 		text=$log.unwarned
 		sed '/cut here/,/end trace/d' "$log" > "$text"
 	fi

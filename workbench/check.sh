@@ -23,8 +23,9 @@ run() {
 		printf 'FAIL: %s (%d s)\n' "$what" $(( $(date +%s) - t ))
 	fi
 }
-# The kernel steps need the tree and the build: stop early without them.
-must() { run "$@"; [ $failed -eq 0 ] || finish; }
+# The kernel steps need the tree and the build: stop early without them
+# (only when this step failed: an earlier failure must not hide the rest).
+must() { local before=$failed; run "$@"; [ $failed -eq $before ] || finish; }
 finish() {
 	echo
 	echo "make check: $(( $(date +%s) - t0 )) s"
@@ -55,7 +56,9 @@ TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kerne
 	bash "$R/lint.sh" report
 TAIL=2 run "7.3 in-kernel: rust_text_poke torture (module-init patching, live patching of 16 Jcc sites)" \
 	bash "$R/torture.sh"
-TAIL=3 run "7.3 in-kernel: corrupt static call site reported, left alone, still working" bash "$R/corrupt.sh"
+TAIL=6 run "7.3 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
+TAIL=4 run "7.3 in-kernel: without the trampoline check of __static_call_update() the update tears" \
+	bash "$R/corrupt-mutant.sh"
 TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
 	bash "$R/kunit.sh"
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \

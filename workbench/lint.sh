@@ -51,9 +51,22 @@ noinstr)
 			die "$f at $a is outside __noinstr_text_start..end ($lo..$hi) in vmlinux"
 		body=$(llvm-objdump-19 -d --no-show-raw-insn --disassemble-symbols="$f" "$OUT/vmlinux")
 		calls=$(echo "$body" | grep -E '\scall' || true)
+		# The one call allowed: the KUnit test's per-CPU trap count, which
+		# exists only in kernels with the test, and is noinstr itself.
+		if grep -q '^CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST=y' "$OUT/.config"; then
+			calls=$(echo "$calls" | grep -v '<text_poke_rs_count_trap>$' || true)
+		fi
 		[ -z "$calls" ] || { echo "$calls"; die "$f calls out"; }
-		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls"
+		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls$(
+			echo "$body" | grep -q '<text_poke_rs_count_trap>$' && echo " but the test's trap count")"
 	done
+	if grep -q '^CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST=y' "$OUT/.config"; then
+		f=text_poke_rs_count_trap a=$(addr text_poke_rs_count_trap)
+		[[ "$a" > "$lo" ]] && [[ "$a" < "$hi" ]] || die "$f at $a is outside __noinstr_text_start..end"
+		body=$(llvm-objdump-19 -d --no-show-raw-insn --disassemble-symbols="$f" "$OUT/vmlinux")
+		! echo "$body" | grep -qE '\scall|lock ' || { echo "$body"; die "$f calls out or locks"; }
+		echo "$f (KUnit test only): .noinstr.text at $a, no calls, no locked instruction"
+	fi
 	;;
 seam)
 	# The seam header is the one place that picks the implementation:

@@ -110,7 +110,7 @@ impl Cond {
     }
 
     /// The condition code, `0..=15`.
-    #[inline(always)]
+    #[inline]
     pub const fn code(self) -> u8 {
         self as u8
     }

@@ -41,9 +41,12 @@ impl PokeLoc {
     /// Classifies a patch of `text` (the new bytes) that is emulated, while it
     /// is being written, as the instruction at the start of `emulate`.
     ///
-    /// Both slices are the patch length long. Control flow that does not fall
-    /// through (RET, JMP) may be padded with INT3 up to that length; other
-    /// forms must fill it exactly. [`XOR5RAX`], [`WARNINSN`] and
+    /// Both slices are the patch length long. A RET may be padded with INT3 up
+    /// to 5 bytes; every other form must fill the length exactly. Length 6
+    /// means Jcc.d32 and nothing else: the batch writer recognises a Jcc.d32
+    /// by it and writes the `0x0f` that the compact form leaves out. A JMP
+    /// padded with INT3 would be emulated relative to the end of the range,
+    /// not of the JMP, so it is refused too. [`XOR5RAX`], [`WARNINSN`] and
     /// [`UNLOCKINSN`] cannot be emulated: a caller that writes one passes the
     /// CALL it stands for as `emulate`.
     ///
@@ -63,6 +66,10 @@ impl PokeLoc {
     /// assert_eq!(PokeLoc::new(&ret, &ret)?.opcode, 0xc3);
     /// let bad = [0xc3, 0x90, 0xcc, 0xcc, 0xcc];
     /// assert_eq!(PokeLoc::new(&bad, &bad), Err(Error::Unexpected));
+    /// let ret6 = [0xc3, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc];
+    /// assert_eq!(PokeLoc::new(&ret6, &ret6), Err(Error::Unexpected));
+    /// let jmp8 = [0xeb, 0x10, 0xcc, 0xcc, 0xcc];
+    /// assert_eq!(PokeLoc::new(&jmp8, &jmp8), Err(Error::Unexpected));
     /// # Ok::<(), Error>(())
     /// ```
     #[inline]
@@ -74,14 +81,16 @@ impl PokeLoc {
         let insn = Insn::decode(emulate)?;
         let padding = text.get(insn.len()..).unwrap_or(&[]);
         let fills = insn.len() == len;
+        let jcc32 = |b: &[u8]| matches!(Insn::decode(b), Ok(Insn::Jcc32(..)));
         let (opcode, disp) = match insn {
-            Insn::Ret | Insn::Jmp32(_) | Insn::Jmp8(_) if padding.iter().any(|&b| b != INT3) => {
+            _ if len == crate::insn::MAX_LEN && !(jcc32(text) && jcc32(emulate)) => {
                 return Err(Error::Unexpected)
             }
+            Insn::Ret if padding.iter().any(|&b| b != INT3) => return Err(Error::Unexpected),
             Insn::Ret => (crate::insn::RET, 0),
+            _ if !fills => return Err(Error::Unexpected),
             Insn::Jmp32(d) => (JMP32, d),
             Insn::Jmp8(d) => (JMP8, i32::from(d)),
-            _ if !fills => return Err(Error::Unexpected),
             Insn::Int3 => (INT3, 0),
             Insn::Call(d) => (crate::insn::CALL, d),
             Insn::Jcc8(c, d) => (JCC8 | c.code(), i32::from(d)),
@@ -127,7 +136,7 @@ impl PokeLoc {
 /// `None` for forms that are not control flow: [`Insn::Xor5Rax`] changes a
 /// register, [`Insn::Warn5`] traps to warn and [`Insn::Unlock5`] stores to
 /// memory, none of which a jump emulates; [`Insn::Int3`] traps.
-#[inline(always)]
+#[inline]
 pub const fn execute(insn: &Insn, addr: u64, flags: u64) -> Option<Emulation> {
     let next = addr.wrapping_add(insn.len() as u64);
     Some(match *insn {
@@ -218,8 +227,6 @@ mod tests {
     fn padding_and_length_rules() {
         let ret = Insn::Ret.encode().pad_int3(5);
         assert_eq!(PokeLoc::new(ret.as_slice(), ret.as_slice()).unwrap().len, 5);
-        let jmp8 = [0xeb, 0x10, 0xcc, 0xcc, 0xcc];
-        assert_eq!(PokeLoc::new(&jmp8, &jmp8).unwrap().opcode, JMP8);
         // A CALL may not be padded, a NOP must be exactly its size.
         let call = [0xe8, 0, 0, 0, 0, 0xcc];
         assert_eq!(PokeLoc::new(&call, &call), Err(Error::Unexpected));
@@ -249,6 +256,58 @@ mod tests {
         assert_eq!(PokeLoc::new(&[0xc3, 0xcc], &[0xc3]), Err(Error::Unexpected));
         assert_eq!(PokeLoc::new(&[0x90], &[0x90]), Err(Error::Unknown));
         assert_eq!(PokeLoc::new(&[0xe8, 0], &[0xe8, 0]), Err(Error::Truncated));
+    }
+
+    /// Every form padded with INT3 at every length up to 6, as the new text
+    /// and as the emulated instruction: only a RET of up to 5 bytes is taken
+    /// padded, length 6 is a Jcc.d32 only, and what is taken is emulated to
+    /// where the CPU goes.
+    #[test]
+    fn padded_forms_at_every_length() {
+        let forms = [
+            Insn::Int3,
+            Insn::Ret,
+            Insn::Jmp8(0x10),
+            Insn::Jmp8(-0x10),
+            Insn::Jmp32(0x10),
+            Insn::Call(0x10),
+            Insn::Jcc8(Cond::ALL[5], 0x10),
+            Insn::Jcc32(Cond::ALL[5], 0x10),
+            Insn::Nop2,
+            Insn::Nop5,
+        ];
+        for insn in forms {
+            for len in insn.len()..=crate::insn::MAX_LEN {
+                let code = insn.encode().pad_int3(len);
+                let got = PokeLoc::new(code.as_slice(), code.as_slice());
+                let fits = len == insn.len() && (len < 6 || matches!(insn, Insn::Jcc32(..)));
+                let padded_ret = matches!(insn, Insn::Ret) && len < 6;
+                if !(fits || padded_ret) {
+                    assert_eq!(got, Err(Error::Unexpected), "{insn:?} padded to {len}");
+                    continue;
+                }
+                let loc = got.unwrap_or_else(|e| panic!("{insn:?} padded to {len}: {e:?}"));
+                assert_eq!(loc.len as usize, len);
+                for flags in flag_combinations() {
+                    let want = match insn {
+                        Insn::Int3 => Some(Emulation::Pass),
+                        _ => execute(&insn, ADDR, flags),
+                    };
+                    assert_eq!(loc.emulate(ADDR, flags), want, "{insn:?} padded to {len}");
+                }
+            }
+        }
+        // Length 6 needs a Jcc.d32 both as the text and as the emulation.
+        let jcc = Insn::Jcc32(Cond::ALL[5], 0x10).encode();
+        let call = Insn::Call(0x10).encode().pad_int3(6);
+        assert_eq!(
+            PokeLoc::new(jcc.as_slice(), call.as_slice()),
+            Err(Error::Unexpected)
+        );
+        assert_eq!(
+            PokeLoc::new(call.as_slice(), jcc.as_slice()),
+            Err(Error::Unexpected)
+        );
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub struct Code {
 
 impl Code {
     /// `N` bytes, zero-padded.
-    #[inline(always)]
+    #[inline]
     const fn from_array<const N: usize>(src: [u8; N]) -> Code {
         let mut bytes = [0; MAX_LEN];
         let mut i = 0;
@@ -99,39 +99,39 @@ impl Code {
     }
 
     /// The opcode byte and a little-endian rel32.
-    #[inline(always)]
+    #[inline]
     const fn rel32(op: u8, disp: i32) -> Code {
         let d = disp.to_le_bytes();
         Code::from_array([op, d[0], d[1], d[2], d[3]])
     }
 
     /// The encoded bytes.
-    #[inline(always)]
+    #[inline]
     pub fn as_slice(&self) -> &[u8] {
         // `len <= MAX_LEN` by the invariant; the fallback is never taken.
         self.bytes.get(..self.len as usize).unwrap_or(&[])
     }
 
     /// The bytes padded to [`MAX_LEN`], as the C side wants them.
-    #[inline(always)]
+    #[inline]
     pub const fn padded(&self) -> [u8; MAX_LEN] {
         self.bytes
     }
 
     /// The number of bytes.
-    #[inline(always)]
+    #[inline]
     pub const fn len(&self) -> usize {
         self.len as usize
     }
 
     /// Whether there are no bytes (never true for an encoded instruction).
-    #[inline(always)]
+    #[inline]
     pub const fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// This code followed by `INT3` padding up to `len` bytes (for `RET`).
-    #[inline(always)]
+    #[inline]
     pub const fn pad_int3(mut self, len: usize) -> Code {
         while (self.len as usize) < len && (self.len as usize) < MAX_LEN {
             self.bytes[self.len as usize] = INT3;
@@ -143,7 +143,7 @@ impl Code {
 
 /// The rel32 displacement from an instruction of `len` bytes at `addr` to
 /// `target`, or [`Error::OutOfRange`].
-#[inline(always)]
+#[inline]
 pub const fn rel32(addr: u64, len: usize, target: u64) -> Result<i32, Error> {
     let disp = target.wrapping_sub(addr.wrapping_add(len as u64)) as i64;
     if disp < i32::MIN as i64 || disp > i32::MAX as i64 {
@@ -154,7 +154,7 @@ pub const fn rel32(addr: u64, len: usize, target: u64) -> Result<i32, Error> {
 
 /// The rel8 displacement from an instruction of `len` bytes at `addr` to
 /// `target`, or [`Error::OutOfRange`].
-#[inline(always)]
+#[inline]
 pub const fn rel8(addr: u64, len: usize, target: u64) -> Result<i8, Error> {
     let disp = target.wrapping_sub(addr.wrapping_add(len as u64)) as i64;
     if disp < i8::MIN as i64 || disp > i8::MAX as i64 {
@@ -176,7 +176,7 @@ impl Insn {
     /// assert_eq!(Insn::call(0, 1 << 40), Err(Error::OutOfRange));
     /// # Ok::<(), Error>(())
     /// ```
-    #[inline(always)]
+    #[inline]
     pub const fn call(addr: u64, target: u64) -> Result<Insn, Error> {
         match rel32(addr, 5, target) {
             Ok(d) => Ok(Insn::Call(d)),
@@ -185,7 +185,7 @@ impl Insn {
     }
 
     /// `jmp target` (rel32) placed at `addr`.
-    #[inline(always)]
+    #[inline]
     pub const fn jmp32(addr: u64, target: u64) -> Result<Insn, Error> {
         match rel32(addr, 5, target) {
             Ok(d) => Ok(Insn::Jmp32(d)),
@@ -194,7 +194,7 @@ impl Insn {
     }
 
     /// `jmp target` (rel8) placed at `addr`.
-    #[inline(always)]
+    #[inline]
     pub const fn jmp8(addr: u64, target: u64) -> Result<Insn, Error> {
         match rel8(addr, 2, target) {
             Ok(d) => Ok(Insn::Jmp8(d)),
@@ -203,7 +203,7 @@ impl Insn {
     }
 
     /// `j<cond> target` (rel32) placed at `addr`.
-    #[inline(always)]
+    #[inline]
     pub const fn jcc32(cond: Cond, addr: u64, target: u64) -> Result<Insn, Error> {
         match rel32(addr, 6, target) {
             Ok(d) => Ok(Insn::Jcc32(cond, d)),
@@ -212,7 +212,7 @@ impl Insn {
     }
 
     /// `j<cond> target` (rel8) placed at `addr`.
-    #[inline(always)]
+    #[inline]
     pub const fn jcc8(cond: Cond, addr: u64, target: u64) -> Result<Insn, Error> {
         match rel8(addr, 2, target) {
             Ok(d) => Ok(Insn::Jcc8(cond, d)),
@@ -240,7 +240,7 @@ impl Insn {
     /// assert_eq!(Insn::decode(&[0x90]), Err(Error::Unknown));
     /// # Ok::<(), Error>(())
     /// ```
-    #[inline(always)]
+    #[inline]
     pub const fn decode(bytes: &[u8]) -> Result<Insn, Error> {
         match bytes {
             [CALL, a, b, c, d, ..] => Ok(Insn::Call(i32::from_le_bytes([*a, *b, *c, *d]))),
@@ -264,7 +264,7 @@ impl Insn {
     }
 
     /// The length in bytes.
-    #[inline(always)]
+    #[inline]
     pub const fn len(&self) -> usize {
         match self {
             Insn::Ret | Insn::Int3 => 1,
@@ -280,13 +280,13 @@ impl Insn {
     }
 
     /// Never true: every form has at least one byte. For clippy's sake.
-    #[inline(always)]
+    #[inline]
     pub const fn is_empty(&self) -> bool {
         false
     }
 
     /// The displacement of a relative CALL, JMP or Jcc.
-    #[inline(always)]
+    #[inline]
     pub const fn disp(&self) -> Option<i32> {
         match *self {
             Insn::Call(d) | Insn::Jmp32(d) | Insn::Jcc32(_, d) => Some(d),
@@ -296,7 +296,7 @@ impl Insn {
     }
 
     /// The condition of a Jcc.
-    #[inline(always)]
+    #[inline]
     pub const fn cond(&self) -> Option<Cond> {
         match *self {
             Insn::Jcc32(c, _) | Insn::Jcc8(c, _) => Some(c),
@@ -305,7 +305,7 @@ impl Insn {
     }
 
     /// The branch target of a relative CALL, JMP or Jcc placed at `addr`.
-    #[inline(always)]
+    #[inline]
     pub const fn target(&self, addr: u64) -> Option<u64> {
         match self.disp() {
             Some(d) => Some(
@@ -317,7 +317,7 @@ impl Insn {
     }
 
     /// The instruction's bytes.
-    #[inline(always)]
+    #[inline]
     pub const fn encode(&self) -> Code {
         match *self {
             Insn::Call(d) => Code::rel32(CALL, d),
@@ -341,7 +341,7 @@ impl Insn {
 
 /// Whether `bytes` is a proper prefix of some form: more bytes could make it
 /// decode.
-#[inline(always)]
+#[inline]
 const fn is_truncated(bytes: &[u8]) -> bool {
     match bytes {
         [] | [JMP8] | [0x70..=0x7f] | [TWO_BYTE] | [0x66] | [0x2e] | [0x67] | [0x3e] => true,
@@ -356,7 +356,7 @@ const fn is_truncated(bytes: &[u8]) -> bool {
 }
 
 /// Whether `a` is a proper prefix of `b`.
-#[inline(always)]
+#[inline]
 const fn prefix_of(a: &[u8], b: &[u8]) -> bool {
     if a.len() >= b.len() {
         return false;

@@ -24,8 +24,10 @@
 //!
 //! The crate is `no_std`, allocates nothing and has no panic path: it runs in
 //! `static_call_init()` before the console exists and in the INT3 handler.
-//! Functions that the INT3 path uses are `#[inline(always)]` so that they are
-//! compiled into the `noinstr` caller. kbuild builds it as a kernel crate; the
+//! The functions that the INT3 path uses ([`PokeLoc::emulate`],
+//! [`Cond::from_nibble`], [`Cond::taken`]) are `#[inline(always)]`, so that
+//! they are compiled into the `noinstr` caller and nothing instrumentable runs
+//! there; elsewhere the compiler decides. kbuild builds it as a kernel crate; the
 //! same files build with cargo for host tests (`Cargo.toml` beside this file).
 
 #![cfg_attr(not(test), no_std)]
@@ -57,7 +59,7 @@ pub enum Error {
 
 impl Error {
     /// The negative errno that the C side receives for this error.
-    #[inline(always)]
+    #[inline]
     pub const fn to_errno(self) -> i32 {
         match self {
             // -EINVAL: the bytes are not what they must be.

@@ -18,7 +18,7 @@
 //! result is one line in the log; a failure also fails the module load.
 
 use core::ffi::{c_int, c_void};
-use core::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -35,11 +35,27 @@ const UPDATES: u64 = 3000;
 /// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
 
+/// The return of the assembly functions below: through the return thunk
+/// when the kernel has one (objtool rejects a bare `ret` then), else `ret`.
+#[cfg(CONFIG_MITIGATION_RETHUNK)]
+macro_rules! asm_ret {
+    () => {
+        ".macro rust_tp_ret\njmp __x86_return_thunk\n.endm"
+    };
+}
+#[cfg(not(CONFIG_MITIGATION_RETHUNK))]
+macro_rules! asm_ret {
+    () => {
+        ".macro rust_tp_ret\nret\nint3\n.endm"
+    };
+}
+
 // The static call: key, trampoline, the two targets' entry points are Rust
 // functions below. The key's `type` of 1 says "no sites attached yet", as
 // DEFINE_STATIC_CALL() does. Each site function takes the arithmetic flags
 // in %rdi and a result slot in %rsi, which the tail-called target gets.
 core::arch::global_asm!(
+    asm_ret!(),
     r#"
     .pushsection .data
     .balign 8
@@ -83,7 +99,7 @@ rust_tp_site_\cc:
     popfq
     .byte 0x0f, 0x80 + \cc
     .long __SCT__rust_tp_sample - 4 - .
-    jmp __x86_return_thunk
+    rust_tp_ret
     .size rust_tp_site_\cc, . - rust_tp_site_\cc
     .popsection
     .endm
@@ -128,8 +144,9 @@ extern "C" {
     fn rust_tp_site_14(flags: u64, slot: *mut u64);
     fn rust_tp_site_15(flags: u64, slot: *mut u64);
     fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
-    /// INT3 traps that the Rust emulation resolved (exported by the KUnit test).
-    static text_poke_rs_traps: AtomicI64;
+    /// INT3 traps that the Rust emulation resolved, summed over the CPUs
+    /// (exported by the KUnit test).
+    fn text_poke_rs_traps() -> core::ffi::c_ulong;
 }
 
 type SiteFn = unsafe extern "C" fn(u64, *mut u64);
@@ -388,9 +405,9 @@ impl kernel::Module for RustTextPoke {
             return Err(e);
         }
 
-        // SAFETY: An atomic exported by the kernel, only ever read here.
-        let traps = unsafe { &text_poke_rs_traps };
-        let traps0 = traps.load(Ordering::Relaxed);
+        // SAFETY: A C function without arguments or preconditions.
+        let traps = || unsafe { text_poke_rs_traps() };
+        let traps0 = traps();
         let mut unseen = 0u64;
         let mut misplaced = 0u64;
         for k in 1..=UPDATES {
@@ -423,7 +440,7 @@ impl kernel::Module for RustTextPoke {
         // Leave the call on target A for the next load.
         update(0);
         // The callers ran into the INT3 of live patching this often.
-        let trapped = traps.load(Ordering::Relaxed).wrapping_sub(traps0);
+        let trapped = traps().wrapping_sub(traps0);
 
         let calls = t.calls.load(Ordering::Relaxed);
         let landed: [u64; 3] = [0, 1, 2].map(|i| t.landed[i].load(Ordering::Relaxed));

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Rust sample: a static call site with unexpected bytes.
+//! Rust sample: a static call site and a trampoline with unexpected bytes.
 //!
-//! The module's only static call site is a tail call written with a `cs`
+//! The first key's only static call site is a tail call written with a `cs`
 //! prefix, `2e e9 <rel32>`: objtool records it as a tail-call site, but it is
 //! not a form the patcher rewrites. Loading the module must report it (one
-//! error line with the address and the bytes, one WARN), leave it untouched,
-//! and keep the module working: the prefixed jump still reaches the
-//! trampoline, which `static_call_update()` retargets. The module checks all
-//! of that and prints one line; the kernel keeps running.
+//! WARN with the address, the bytes and the forms expected), leave it
+//! untouched, and keep the module working: the prefixed jump still reaches
+//! the trampoline, which `static_call_update()` retargets. Later updates
+//! skip the site without a second report.
+//!
+//! The second key's trampoline lacks the signature after its jump. An update
+//! of that key must be refused as a whole (one WARN): the key, the trampoline
+//! and its valid inline site keep the old function, so no caller reaches the
+//! new one while others reach the old one.
+//!
+//! The module checks all of that and prints one line per key; the kernel
+//! keeps running.
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -60,6 +68,42 @@ rust_tp_corrupt_site:
     .long __SCT__rust_tp_corrupt - 4 - .
     .size rust_tp_corrupt_site, . - rust_tp_corrupt_site
     .popsection
+
+    .pushsection .data
+    .balign 8
+    .globl __SCK__rust_tp_badtramp
+__SCK__rust_tp_badtramp:
+    .quad rust_tp_corrupt_a
+    .quad 1
+    .popsection
+
+    .pushsection .static_call.text, "ax"
+    .balign 4
+    .globl __SCT__rust_tp_badtramp
+__SCT__rust_tp_badtramp:
+987:
+    .pushsection .discard.annotate_insn, "M", @progbits, 8
+    .long 987b - ., 1
+    .popsection
+    .pushsection .discard.noendbr
+    .long 987b
+    .popsection
+    .byte 0xe9
+    .long rust_tp_corrupt_a - (. + 4)
+    .byte 0xcc, 0xcc, 0xcc
+    .type __SCT__rust_tp_badtramp, @function
+    .size __SCT__rust_tp_badtramp, . - __SCT__rust_tp_badtramp
+    .popsection
+
+    .pushsection .text
+    .globl rust_tp_badtramp_site
+    .type rust_tp_badtramp_site, @function
+rust_tp_badtramp_site:
+    endbr64
+    .byte 0xe9
+    .long __SCT__rust_tp_badtramp - 4 - .
+    .size rust_tp_badtramp_site, . - rust_tp_badtramp_site
+    .popsection
 "#,
     options(att_syntax)
 );
@@ -68,6 +112,9 @@ extern "C" {
     static mut __SCK__rust_tp_corrupt: [u64; 2];
     fn __SCT__rust_tp_corrupt();
     fn rust_tp_corrupt_site(slot: *mut u64);
+    static mut __SCK__rust_tp_badtramp: [u64; 2];
+    fn __SCT__rust_tp_badtramp();
+    fn rust_tp_badtramp_site(slot: *mut u64);
     fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
 }
 
@@ -90,35 +137,92 @@ extern "C" fn rust_tp_corrupt_b(slot: *mut u64) {
     unsafe { *slot = 2 };
 }
 
-/// The site's first 6 bytes.
-fn site_bytes() -> [u8; 6] {
+/// The first 6 bytes at `skip` bytes into `func`.
+fn text_bytes(func: unsafe extern "C" fn(*mut u64), skip: usize) -> [u8; 6] {
     // The offset is added at run time: a relocation into the middle of a
     // function would be an indirect branch target without ENDBR to objtool.
-    let addr = core::hint::black_box(rust_tp_corrupt_site as *const () as usize) + 4;
+    let addr = core::hint::black_box(func as *const () as usize) + skip;
     let mut b = [0u8; 6];
-    // SAFETY: The site is 6 bytes of this module's text after the endbr64.
+    // SAFETY: Both callers pass a function of this module's text that is at
+    // least `skip + 6` bytes long.
     unsafe { core::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), 6) };
     b
 }
 
-/// Calls the site once and says where it landed.
-fn call() -> u64 {
+/// The corrupt site's first 6 bytes.
+fn site_bytes() -> [u8; 6] {
+    text_bytes(rust_tp_corrupt_site, 4)
+}
+
+/// Calls `site` once and says where it landed.
+fn call_site(site: unsafe extern "C" fn(*mut u64)) -> u64 {
     let mut slot = 0;
-    // SAFETY: The site function follows the C ABI and writes only `slot`.
-    unsafe { rust_tp_corrupt_site(&mut slot) };
+    // SAFETY: Both site functions follow the C ABI, reach one of the targets
+    // below and write only `slot`.
+    unsafe { site(&mut slot) };
     slot
 }
 
+/// Calls the corrupt site once and says where it landed.
+fn call() -> u64 {
+    call_site(rust_tp_corrupt_site)
+}
+
+/// `static_call_update()` of the key at `key` with the trampoline `tramp`.
+fn update_key(key: *mut [u64; 2], tramp: unsafe extern "C" fn(), func: *mut c_void) {
+    // SAFETY: Both callers pass one of this module's keys with its own
+    // trampoline; the target is one of this module's functions or NULL.
+    unsafe { __static_call_update(key.cast(), tramp as *mut c_void, func) };
+}
+
 fn update(func: *mut c_void) {
-    // SAFETY: This module's key and trampoline; the target is one of its
-    // functions or NULL.
-    unsafe {
-        __static_call_update(
-            core::ptr::addr_of_mut!(__SCK__rust_tp_corrupt).cast(),
-            __SCT__rust_tp_corrupt as *mut c_void,
-            func,
-        )
-    };
+    update_key(
+        core::ptr::addr_of_mut!(__SCK__rust_tp_corrupt),
+        __SCT__rust_tp_corrupt,
+        func,
+    );
+}
+
+/// The bad trampoline's 8 bytes, its key's function and its site's bytes.
+fn badtramp_state() -> ([u8; 8], [u8; 6], u64) {
+    let tramp = __SCT__rust_tp_badtramp as *const u8;
+    let mut t = [0u8; 8];
+    // SAFETY: The trampoline is 8 bytes of this module's text.
+    unsafe { core::ptr::copy_nonoverlapping(tramp, t.as_mut_ptr(), 8) };
+    // SAFETY: The key is this module's; static call updates write it under
+    // the static call lock, and none runs concurrently with module init.
+    let func = unsafe { core::ptr::addr_of!(__SCK__rust_tp_badtramp).read_volatile()[0] };
+    (t, text_bytes(rust_tp_badtramp_site, 4), func)
+}
+
+/// Updates the key with the bad trampoline to target B and checks that
+/// nothing changed: the key, the trampoline, the site and where it lands.
+fn check_badtramp() -> bool {
+    let a = rust_tp_corrupt_a as *const () as u64;
+    let before = badtramp_state();
+    let first = call_site(rust_tp_badtramp_site);
+    update_key(
+        core::ptr::addr_of_mut!(__SCK__rust_tp_badtramp),
+        __SCT__rust_tp_badtramp,
+        rust_tp_corrupt_b as *mut c_void,
+    );
+    let second = call_site(rust_tp_badtramp_site);
+    let after = badtramp_state();
+    let (tramp, site, func) = after;
+    let pass = before == after && func == a && (first, second) == (1, 1);
+    let said = |same: bool| if same { "unchanged" } else { "CHANGED" };
+    pr_info!(
+        "{}: bad trampoline: update refused, key {}, trampoline {:02x?} {}, site {:02x?} {}, calls landed {} {} (want 1 1)\n",
+        if pass { "PASS" } else { "FAIL" },
+        said(func == a),
+        tramp,
+        said(tramp == before.0),
+        site,
+        said(site == before.1),
+        first,
+        second
+    );
+    pass
 }
 
 struct RustTextPokeCorrupt;
@@ -151,7 +255,7 @@ impl kernel::Module for RustTextPokeCorrupt {
             third,
             fourth
         );
-        if pass {
+        if check_badtramp() && pass {
             Ok(RustTextPokeCorrupt)
         } else {
             Err(EINVAL)

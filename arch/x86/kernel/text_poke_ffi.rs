@@ -260,13 +260,14 @@ pub unsafe extern "C" fn text_poke_classify(
     }
 }
 
-/// How many INT3 traps [`text_poke_emulate`] has resolved since boot, for the
-/// live patching tests that must know that they hit the patching window.
-/// Built only with `CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST`, which exports it.
 #[cfg(CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST)]
-#[export_name = "text_poke_rs_traps"]
-pub static TEXT_POKE_RS_TRAPS: core::sync::atomic::AtomicI64 =
-    core::sync::atomic::AtomicI64::new(0);
+extern "C" {
+    /// Counts one trap that [`text_poke_emulate`] resolved, on this CPU, for
+    /// the live patching tests that must know that they hit the patching
+    /// window. A `noinstr` function of the KUnit test: kernels without the
+    /// test neither count nor call anything.
+    fn text_poke_rs_count_trap();
+}
 
 /// What the INT3 handler does for a CPU that trapped at `ip`, the start of
 /// the range being patched with the compact form (`opcode`, `len`, `disp`),
@@ -290,7 +291,8 @@ pub extern "C" fn text_poke_emulate(
     };
     #[cfg(CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST)]
     if action != TEXT_POKE_PASS {
-        TEXT_POKE_RS_TRAPS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        // SAFETY: A `noinstr` C function without arguments or preconditions.
+        unsafe { text_poke_rs_count_trap() };
     }
     TextPokeEmu {
         target: target as c_ulong,

@@ -113,6 +113,12 @@ struct text_poke_emu text_poke_emulate(u8 opcode, u8 len, s32 disp,
 				       unsigned long ip, unsigned long flags);
 bool text_poke_cond(unsigned long flags, u8 cc);
 
+#ifdef CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST
+/* The test's count of traps that text_poke_emulate() resolved. */
+void text_poke_rs_count_trap(void);
+unsigned long text_poke_rs_traps(void);
+#endif
+
 #else /* !CONFIG_X86_TEXT_POKE_RUST */
 
 #define text_poke_sc_check(...)	text_poke_c_sc_check(__VA_ARGS__)
