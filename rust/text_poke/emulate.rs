@@ -130,8 +130,7 @@ impl PokeLoc {
 }
 
 /// What executing `insn` at `addr` with `flags` does to the instruction
-/// pointer: the reference that [`PokeLoc::emulate`] must agree with, and the
-/// kprobes view of a single branch.
+/// pointer: the reference that [`PokeLoc::emulate`] must agree with.
 ///
 /// `None` for forms that are not control flow: [`Insn::Xor5Rax`] changes a
 /// register, [`Insn::Warn5`] traps to warn and [`Insn::Unlock5`] stores to

@@ -7,8 +7,9 @@
 //! [`arch/x86/kernel/static_call.c`](srctree/arch/x86/kernel/static_call.c).
 //!
 //! The kernel rewrites a handful of instruction forms at run time: static call
-//! sites and trampolines, `smp_text_poke_*()` targets, kprobe'd branches. This
-//! crate knows those forms and nothing else:
+//! sites and trampolines, `smp_text_poke_*()` targets; kprobes emulates a
+//! probed Jcc with [`Cond::taken`]. This crate knows those forms and nothing
+//! else:
 //!
 //! - [`insn`]: decode and encode CALL, JMP, Jcc (all 16 conditions, rel8 and
 //!   rel32), RET, INT3, the 2- and 5-byte NOPs and the three 5-byte forms

@@ -236,7 +236,6 @@ fn target_of(k: u64) -> *mut c_void {
 }
 
 /// State shared by the updater (module init) and the two callers.
-#[pin_data]
 struct Torture {
     stop: AtomicBool,
     /// `2k`: state `k` is in place; odd: an update is running.
@@ -246,26 +245,24 @@ struct Torture {
     calls: AtomicU64,
     landed: [AtomicU64; 3],
     wrong: AtomicU64,
-    running: AtomicU64,
     /// Calls made while an update was in progress (odd epoch at entry).
     racing: AtomicU64,
 }
 
 impl Torture {
     fn new() -> Result<Arc<Self>> {
-        Arc::pin_init(
-            pin_init!(Torture {
+        Ok(Arc::new(
+            Torture {
                 stop: AtomicBool::new(false),
                 epoch: AtomicU64::new(0),
                 seen: AtomicU64::new(0),
                 calls: AtomicU64::new(0),
                 landed: [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)],
                 wrong: AtomicU64::new(0),
-                running: AtomicU64::new(0),
                 racing: AtomicU64::new(0),
-            }),
+            },
             GFP_KERNEL,
-        )
+        )?)
     }
 
     /// One caller: every site, every flag combination, until told to stop.
@@ -311,44 +308,78 @@ impl Torture {
                 bindings::__cond_resched()
             };
         }
-        self.running.fetch_sub(1, Ordering::AcqRel);
     }
+}
 
-    /// Starts a caller thread bound to `cpu`.
-    fn spawn_caller(self: &Arc<Self>, cpu: u32) -> Result {
-        /// The thread: runs the loop on the shared state it is given.
-        ///
-        /// # Safety
-        ///
-        /// `data` must point to a `Torture` that outlives the thread.
-        unsafe extern "C" fn caller(data: *mut c_void) -> c_int {
-            // SAFETY: `data` is the `Torture` that module init keeps alive
-            // until `running` drops to zero.
-            let t = unsafe { &*data.cast::<Torture>() };
-            t.call_loop();
-            0
-        }
-        let data = core::ptr::from_ref::<Torture>(self)
-            .cast_mut()
-            .cast::<c_void>();
-        self.running.fetch_add(1, Ordering::AcqRel);
-        // SAFETY: `caller` matches `int (*)(void *)`, the name is a C string.
-        let task = unsafe {
-            bindings::kthread_create_on_cpu(
-                Some(caller),
-                data,
-                cpu,
-                c"rust_tp/%u".to_bytes_with_nul().as_ptr().cast(),
-            )
+/// The two caller threads, one bound to each CPU. Dropping this stops them
+/// and waits until they have exited, so that module init never returns, on
+/// success or error, while they may still run this module's text.
+struct Callers {
+    torture: Arc<Torture>,
+    /// The threads started so far, each with a reference held.
+    tasks: [*mut bindings::task_struct; 2],
+}
+
+impl Callers {
+    fn start(torture: Arc<Torture>) -> Result<Callers> {
+        let mut callers = Callers {
+            torture,
+            tasks: [core::ptr::null_mut(); 2],
         };
-        if task.is_null() || (task as usize) >= (-4095isize) as usize {
-            self.running.fetch_sub(1, Ordering::AcqRel);
-            return Err(ENOMEM);
+        for (cpu, task) in (0..).zip(callers.tasks.iter_mut()) {
+            // On error, dropping `callers` stops the ones already started.
+            *task = spawn_caller(&callers.torture, cpu)?;
         }
-        // SAFETY: A freshly created, not yet running thread.
-        unsafe { bindings::wake_up_process(task) };
-        Ok(())
+        Ok(callers)
     }
+}
+
+impl Drop for Callers {
+    fn drop(&mut self) {
+        self.torture.stop.store(true, Ordering::Relaxed);
+        for &task in self.tasks.iter().filter(|t| !t.is_null()) {
+            // SAFETY: `task` is a thread that `spawn_caller()` started and
+            // holds a reference to; kthread_stop_put() waits until it has
+            // exited and drops that reference.
+            unsafe { bindings::kthread_stop_put(task) };
+        }
+    }
+}
+
+/// Starts a caller thread on `torture`, bound to `cpu`, and returns it with
+/// a reference held.
+fn spawn_caller(torture: &Arc<Torture>, cpu: u32) -> Result<*mut bindings::task_struct> {
+    /// The thread: runs the loop on the shared state it is given.
+    ///
+    /// # Safety
+    ///
+    /// `data` must point to a `Torture` that outlives the thread.
+    unsafe extern "C" fn caller(data: *mut c_void) -> c_int {
+        // SAFETY: `data` is the `Torture` of a `Callers`, which keeps it
+        // alive until the thread has exited.
+        let t = unsafe { &*data.cast::<Torture>() };
+        t.call_loop();
+        0
+    }
+    let data = core::ptr::from_ref::<Torture>(torture)
+        .cast_mut()
+        .cast::<c_void>();
+    // SAFETY: `caller` matches `int (*)(void *)`, the name is a C string.
+    let task = kernel::error::from_err_ptr(unsafe {
+        bindings::kthread_create_on_cpu(
+            Some(caller),
+            data,
+            cpu,
+            c"rust_tp/%u".to_bytes_with_nul().as_ptr().cast(),
+        )
+    })?;
+    // SAFETY: A freshly created, not yet running thread: the reference
+    // keeps it valid for kthread_stop_put() even if it exits first.
+    unsafe {
+        bindings::get_task_struct(task);
+        bindings::wake_up_process(task);
+    }
+    Ok(task)
 }
 
 fn update(k: u64) {
@@ -395,15 +426,7 @@ impl kernel::Module for RustTextPoke {
         let t = Torture::new()?;
         // One caller per CPU: whichever CPU runs this updater, the other one
         // keeps calling the sites while live patching rewrites them.
-        t.spawn_caller(0)?;
-        if let Err(e) = t.spawn_caller(1) {
-            t.stop.store(true, Ordering::Relaxed);
-            while t.running.load(Ordering::Acquire) != 0 {
-                // SAFETY: Module init runs in process context.
-                unsafe { bindings::msleep(1) };
-            }
-            return Err(e);
-        }
+        let callers = Callers::start(t.clone())?;
 
         // SAFETY: A C function without arguments or preconditions.
         let traps = || unsafe { text_poke_rs_traps() };
@@ -432,11 +455,8 @@ impl kernel::Module for RustTextPoke {
                 waited += 1;
             }
         }
-        t.stop.store(true, Ordering::Relaxed);
-        while t.running.load(Ordering::Acquire) != 0 {
-            // SAFETY: As above.
-            unsafe { bindings::msleep(1) };
-        }
+        // Stop the callers and wait until they have exited.
+        drop(callers);
         // Leave the call on target A for the next load.
         update(0);
         // The callers ran into the INT3 of live patching this often.
