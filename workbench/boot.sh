@@ -35,7 +35,7 @@ verdict() {
 		warns=$(grep -cE "$WARN_RX" "$log" || true)
 		[ "$warns" = "${BOOT_EXPECT_WARNS:-1}" ] ||
 			fail "expected ${BOOT_EXPECT_WARNS:-1} WARN splat(s), found $warns"
-		! grep -E "$WARN_RX" "$log" | grep -v -q -- "$BOOT_EXPECT_WARN" ||
+		[ "$(grep -E "$WARN_RX" "$log" | grep -c -- "$BOOT_EXPECT_WARN")" = "$warns" ] ||
 			fail "a WARN is not from $BOOT_EXPECT_WARN: $(grep -E "$WARN_RX" "$log" | grep -v -- "$BOOT_EXPECT_WARN")"
 		text=$log.unwarned
 		sed '/cut here/,/end trace/d' "$log" > "$text"

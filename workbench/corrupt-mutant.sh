@@ -7,24 +7,33 @@
 # that the bad-trampoline case sees the torn update (key and inline site on
 # the new function, the trampoline on the old one) while the corrupt-site
 # case still passes. The tree is restored and the kernel rebuilt afterwards
-# (one object and the link each way).
+# (one object and the link each way); a failure to restore fails the check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MUTANT=$TOP/workbench/mutants/no-tramp-check.diff
-log=$LOGS/boot-corrupt.log
+log=$LOGS/boot-corrupt-mutant.log
 [ -z "$(git -C "$SRC" status --porcelain)" ] || die "$SRC has local changes: run workbench/tree.sh"
 
-rebuild() { bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" > "$LOGS/build-mutant.log" 2>&1; }
+# rebuild LOG: the series kernel from the tree as it is now.
+rebuild() { bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" > "$1" 2>&1; }
 restore() {
-	git -C "$SRC" apply -R "$MUTANT"
-	rebuild || echo "ERROR: rebuilding the kernel without the mutant failed, see $LOGS/build-mutant.log"
+	local rc=$?
+	trap - EXIT
+	if ! git -C "$SRC" apply -R "$MUTANT"; then
+		echo "ERROR: cannot take $(basename "$MUTANT") out of $SRC again"
+		exit 1
+	fi
+	rebuild "$LOGS/build-unmutant.log" ||
+		{ echo "ERROR: the kernel without the mutant does not build again, see $LOGS/build-unmutant.log"; exit 1; }
+	exit $rc
 }
 git -C "$SRC" apply "$MUTANT"
 trap restore EXIT
 step "building the series kernel with $(basename "$MUTANT")"
-rebuild || die "the mutant kernel does not build, see $LOGS/build-mutant.log"
-! bash "$TOP/workbench/corrupt.sh" > "$LOGS/corrupt-mutant.txt" 2>&1 || die "the corrupt-text test passed with the mutant"
+rebuild "$LOGS/build-mutant.log" || die "the mutant kernel does not build, see $LOGS/build-mutant.log"
+! CORRUPT_LOG=$log bash "$TOP/workbench/corrupt.sh" > "$LOGS/corrupt-mutant.txt" 2>&1 ||
+	die "the corrupt-text test passed with the mutant"
 grep -oP 'rust_text_poke_corrupt: \K(PASS|FAIL): .*' "$log" | sort -u | sed 's/^/    /'
 grep -q 'rust_text_poke_corrupt: FAIL: bad trampoline: update refused, key CHANGED, .* site \[[0-9a-f, ]*\] CHANGED, calls landed 1 2 ' "$log" ||
 	die "the mutant did not tear the update as expected"

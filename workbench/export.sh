@@ -22,6 +22,11 @@ mapfile -t commits < <(g rev-list --reverse base..series)
 
 # Every overlay file of every patch: none of them goes into a diff.
 mapfile -t overlay < <(cat "$TOP"/patches/[0-9]*/files | grep -v -e '^#' -e '^$' | sort -u)
+# The overlay files are written back from the commits: never over changes
+# that only this repository's working tree has.
+dirty=$(git -C "$TOP" status --porcelain -- "${overlay[@]}" patches)
+[ -z "$dirty" ] || die "uncommitted changes here would be overwritten, commit them first (or tree.sh them in):
+$dirty"
 excludes=()
 for f in "${overlay[@]}"; do excludes+=(":(exclude)$f"); done
 

@@ -423,6 +423,17 @@ impl kernel::Module for RustTextPoke {
             return Err(EINVAL);
         }
 
+        // The callers are bound to CPUs 0 and 1.
+        #[cfg(not(CONFIG_FORCE_NR_CPUS))]
+        // SAFETY: A global of the kernel, set during boot.
+        let cpus = unsafe { bindings::nr_cpu_ids };
+        #[cfg(CONFIG_FORCE_NR_CPUS)]
+        let cpus = bindings::NR_CPUS;
+        if cpus < 2 {
+            pr_err!("needs two CPUs, the kernel has {cpus}\n");
+            return Err(ENODEV);
+        }
+
         let t = Torture::new()?;
         // One caller per CPU: whichever CPU runs this updater, the other one
         // keeps calling the sites while live patching rewrites them.

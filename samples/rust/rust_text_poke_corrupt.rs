@@ -102,6 +102,7 @@ rust_tp_badtramp_site:
     endbr64
     .byte 0xe9
     .long __SCT__rust_tp_badtramp - 4 - .
+    int3
     .size rust_tp_badtramp_site, . - rust_tp_badtramp_site
     .popsection
 "#,
@@ -143,8 +144,8 @@ fn text_bytes(func: unsafe extern "C" fn(*mut u64), skip: usize) -> [u8; 6] {
     // function would be an indirect branch target without ENDBR to objtool.
     let addr = core::hint::black_box(func as *const () as usize) + skip;
     let mut b = [0u8; 6];
-    // SAFETY: Both callers pass a function of this module's text that is at
-    // least `skip + 6` bytes long.
+    // SAFETY: Both callers pass a site function of this module and skip its
+    // 4-byte endbr64; both functions are 10 bytes long.
     unsafe { core::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), 6) };
     b
 }

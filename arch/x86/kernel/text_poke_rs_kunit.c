@@ -42,8 +42,9 @@ unsigned long text_poke_rs_traps(void)
 	unsigned long sum = 0;
 	int cpu;
 
+	/* Racy by design: a sum of counters that other CPUs keep adding to. */
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(text_poke_rs_trap_count, cpu);
+		sum += data_race(per_cpu(text_poke_rs_trap_count, cpu));
 	return sum;
 }
 EXPORT_SYMBOL_GPL(text_poke_rs_traps);
@@ -283,7 +284,6 @@ static const struct loc_case loc_cases[] = {
 	{ "xor5rax alone",	{ 0x2e, 0x2e, 0x2e, 0x31, 0xc0 },	5, LOC_ERROR },
 	{ "ud1 (%edx),%rdi alone", { 0x67, 0x48, 0x0f, 0xb9, 0x3a },	5, LOC_ERROR },
 	{ "ds ds movb alone",	{ 0x3e, 0x3e, 0xc6, 0x07, 0x00 },	5, LOC_ERROR },
-	/* Prefixed forms that smp_text_poke_*() is never given. */
 	/*
 	 * Padded with INT3 at every length: a RET up to 5 bytes is fine. C
 	 * also takes a RET or JMP padded to 6, which its batch writer then
@@ -300,6 +300,7 @@ static const struct loc_case loc_cases[] = {
 	{ "jmp.d8; int3 x3",	{ 0xeb, 0x10, 0xcc, 0xcc, 0xcc },	5, LOC_STRICTER },
 	{ "jmp.d8; int3 x4",	{ 0xeb, 0x10, 0xcc, 0xcc, 0xcc, 0xcc }, 6, LOC_STRICTER },
 	{ "jmp.d32; int3",	{ 0xe9, 0x10, 0x00, 0x00, 0x00, 0xcc }, 6, LOC_STRICTER },
+	/* Prefixed forms that smp_text_poke_*() is never given. */
 	{ "cs call.d32",	{ 0x2e, 0xe8, 0x00, 0x00, 0x00, 0x00 }, 6, LOC_STRICTER },
 	{ "cs jmp.d32",		{ 0x2e, 0xe9, 0x00, 0x00, 0x00, 0x00 }, 6, LOC_STRICTER },
 };
@@ -488,6 +489,31 @@ static void sc_patch_both(const struct sc_form *f, enum text_poke_sc_type type,
 		memcpy(rs->emu, p.emulate, min(p.len, 6));
 }
 
+/* Whether __sc_insn() can ask for @type with @func at a site of @form. */
+static bool sc_type_fits(const struct sc_form *form, enum text_poke_sc_type type, void *func)
+{
+	bool null = type == TEXT_POKE_SC_NOP || type == TEXT_POKE_SC_RET;
+
+	return null == !func && (type >= TEXT_POKE_SC_JMP) == form->tail;
+}
+
+/* Rust and C patch @form to do @type with @func alike. */
+static void sc_patch_one(struct kunit *test, const struct sc_form *form,
+			 enum text_poke_sc_type type, void *func)
+{
+	struct sc_result rs, c;
+
+	sc_patch_both(form, type, func, &rs, &c);
+	KUNIT_ASSERT_EQ_MSG(test, rs.ret, 0, "%s type %d to %ps", form->name, type, func);
+	KUNIT_EXPECT_EQ_MSG(test, rs.len, c.len, "%s type %d to %ps", form->name, type, func);
+	KUNIT_EXPECT_MEMEQ_MSG(test, rs.code, c.code, c.len,
+			       "%s type %d to %ps", form->name, type, func);
+	KUNIT_EXPECT_EQ_MSG(test, rs.emulate, c.emulate,
+			    "%s type %d to %ps: emulate", form->name, type, func);
+	KUNIT_EXPECT_MEMEQ_MSG(test, rs.emu, c.emu, c.len,
+			       "%s type %d to %ps: emulate", form->name, type, func);
+}
+
 /*
  * text_poke_sc_patch() against the C one, for every site form, every type it
  * can be given and every target C treats apart, with this kernel's return
@@ -499,30 +525,11 @@ static void sc_patch_vs_c(struct kunit *test)
 	enum text_poke_sc_type type;
 
 	for (f = 0; f < ARRAY_SIZE(sc_forms); f++) {
-		const struct sc_form *form = &sc_forms[f];
-
 		for (t = 0; t < ARRAY_SIZE(sc_targets); t++) {
-			void *func = sc_targets[t];
-
 			for (type = TEXT_POKE_SC_CALL; type <= TEXT_POKE_SC_RET; type++) {
-				struct sc_result rs, c;
-
-				/* What __sc_insn() can ask for. */
-				if ((type == TEXT_POKE_SC_NOP || type == TEXT_POKE_SC_RET) != !func ||
-				    (type >= TEXT_POKE_SC_JMP) != form->tail)
+				if (!sc_type_fits(&sc_forms[f], type, sc_targets[t]))
 					continue;
-				sc_patch_both(form, type, func, &rs, &c);
-				KUNIT_ASSERT_EQ_MSG(test, rs.ret, 0, "%s type %d to %ps",
-						    form->name, type, func);
-				KUNIT_EXPECT_EQ_MSG(test, rs.len, c.len, "%s type %d to %ps",
-						    form->name, type, func);
-				KUNIT_EXPECT_MEMEQ_MSG(test, rs.code, c.code, c.len,
-						       "%s type %d to %ps", form->name, type, func);
-				KUNIT_EXPECT_EQ_MSG(test, rs.emulate, c.emulate,
-						    "%s type %d to %ps: emulate", form->name, type, func);
-				KUNIT_EXPECT_MEMEQ_MSG(test, rs.emu, c.emu, c.len,
-						       "%s type %d to %ps: emulate", form->name, type,
-						       func);
+				sc_patch_one(test, &sc_forms[f], type, sc_targets[t]);
 				cases++;
 			}
 		}
@@ -763,7 +770,11 @@ static void kprobe_on_jcc(struct kunit *test)
 		KUNIT_FAIL(test, "tp_jcc_probed: unexpected layout %*ph", 24, text);
 		return;
 	}
-	KUNIT_ASSERT_EQ(test, register_kprobe(&jg->kp), 0);
+	if (register_kprobe(&jg->kp)) {
+		unregister_kprobe(&jl->kp);
+		KUNIT_FAIL(test, "cannot probe tp_jcc_probed+%d", TP_JG8);
+		return;
+	}
 	/* Emulated (int3_emulate_jcc()), not single-stepped out of line. */
 	KUNIT_EXPECT_NOT_NULL(test, jl->kp.ainsn.emulate_op);
 	KUNIT_EXPECT_NOT_NULL(test, jg->kp.ainsn.emulate_op);
