@@ -31,33 +31,40 @@ module! {
 
 core::arch::global_asm!(
     r#"
+    // A static call as DEFINE_STATIC_CALL() makes it: the key (type 1: no
+    // sites attached yet) on target A, and the trampoline, a jump to A and
+    // the three bytes `sig`.
+    .macro rust_tp_static_call name, sig:vararg
     .pushsection .data
     .balign 8
-    .globl __SCK__rust_tp_corrupt
-__SCK__rust_tp_corrupt:
+    .globl __SCK__\name
+__SCK__\name:
     .quad rust_tp_corrupt_a
     .quad 1
     .popsection
 
     .pushsection .static_call.text, "ax"
     .balign 4
-    .globl __SCT__rust_tp_corrupt
-__SCT__rust_tp_corrupt:
-986:
+    .globl __SCT__\name
+__SCT__\name:
     // ANNOTATE_NOENDBR: objtool reads the first since 6.14, the second
     // before; both sections are discarded at link time.
     .pushsection .discard.annotate_insn, "M", @progbits, 8
-    .long 986b - ., 1
+    .long __SCT__\name - ., 1
     .popsection
     .pushsection .discard.noendbr
-    .long 986b
+    .long __SCT__\name
     .popsection
     .byte 0xe9
     .long rust_tp_corrupt_a - (. + 4)
-    .byte 0x0f, 0xb9, 0xcc
-    .type __SCT__rust_tp_corrupt, @function
-    .size __SCT__rust_tp_corrupt, . - __SCT__rust_tp_corrupt
+    .byte \sig
+    .type __SCT__\name, @function
+    .size __SCT__\name, . - __SCT__\name
     .popsection
+    .endm
+
+    // The trampoline signature, ud1 %esp,%ecx.
+    rust_tp_static_call rust_tp_corrupt, 0x0f, 0xb9, 0xcc
 
     .pushsection .text
     .globl rust_tp_corrupt_site
@@ -69,31 +76,8 @@ rust_tp_corrupt_site:
     .size rust_tp_corrupt_site, . - rust_tp_corrupt_site
     .popsection
 
-    .pushsection .data
-    .balign 8
-    .globl __SCK__rust_tp_badtramp
-__SCK__rust_tp_badtramp:
-    .quad rust_tp_corrupt_a
-    .quad 1
-    .popsection
-
-    .pushsection .static_call.text, "ax"
-    .balign 4
-    .globl __SCT__rust_tp_badtramp
-__SCT__rust_tp_badtramp:
-987:
-    .pushsection .discard.annotate_insn, "M", @progbits, 8
-    .long 987b - ., 1
-    .popsection
-    .pushsection .discard.noendbr
-    .long 987b
-    .popsection
-    .byte 0xe9
-    .long rust_tp_corrupt_a - (. + 4)
-    .byte 0xcc, 0xcc, 0xcc
-    .type __SCT__rust_tp_badtramp, @function
-    .size __SCT__rust_tp_badtramp, . - __SCT__rust_tp_badtramp
-    .popsection
+    // This trampoline lacks the signature.
+    rust_tp_static_call rust_tp_badtramp, 0xcc, 0xcc, 0xcc
 
     .pushsection .text
     .globl rust_tp_badtramp_site
