@@ -42,7 +42,8 @@ impl PokeLoc {
     /// is being written, as the instruction at the start of `emulate`.
     ///
     /// Both slices are the patch length long. A RET may be padded with INT3 up
-    /// to 5 bytes; every other form must fill the length exactly. Length 6
+    /// to 5 bytes (checked in `text`, the bytes written); every other form
+    /// must fill the length exactly. Length 6
     /// means Jcc.d32 and nothing else: the batch writer recognises a Jcc.d32
     /// by it and writes the `0x0f` that the compact form leaves out. A JMP
     /// padded with INT3 would be emulated relative to the end of the range,
