@@ -51,6 +51,7 @@ run "7.3 kernel: our Rust objects reference no core::panicking symbol" bash "$R/
 run "7.3 kernel: INT3-path entry points sit in .noinstr.text" bash "$R/lint.sh" noinstr
 run "7.3 kernel: clippy on our Rust objects" bash "$R/lint.sh" clippy
 run "7.3 kernel: rustdoc builds" bash "$R/lint.sh" rustdoc
+TAIL=1 run "7.3 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "7.3 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kernel patched" \
 	bash "$R/lint.sh" report
@@ -74,6 +75,7 @@ run "6.12 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles a
 	bash "$R/lint.sh" seam
 TAIL=6 run "6.12 kernel: X86_TEXT_POKE_RUST=n builds upstream's code, function by function" \
 	bash "$R/same.sh"
+TAIL=1 run "6.12 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
 	bash "$R/lint.sh" report

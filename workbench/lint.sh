@@ -8,6 +8,8 @@
 #   seam     no X86_TEXT_POKE_RUST conditional in C or Rust sources but the
 #            seam header <asm/text-poke-insn.h>
 #   clippy   `make CLIPPY=1` of our Rust objects prints no warning
+#   w1       W=1 adds no warning: our objects have none, the upstream objects
+#            that the series changes none that the base tree's lack
 #   rustdoc  `make rustdoc` documents the text_poke crate
 #   scanner  scripts/text_poke_scan on made-up objects: good, bad, not ELF,
 #            not x86-64, missing
@@ -81,6 +83,37 @@ seam)
 	n=$(git -C "$SRC" diff --name-only base series | wc -l)
 	echo "$n files changed by the series; X86_TEXT_POKE_RUST only in Kconfig, Makefiles and <asm/text-poke-insn.h>:"
 	git -C "$SRC" grep -nP "$SEAM_RX" series -- '*.c' '*.h' '*.rs' '*.S' | sed 's/^series:/  /'
+	;;
+w1)
+	# The C and Rust objects of the series with W=1, in the series build;
+	# the upstream ones also in the base tree's (same.sh made it, with the
+	# series configuration and X86_TEXT_POKE_RUST=n). W=1 changes the
+	# command lines, so kbuild rebuilds exactly these objects.
+	new=(arch/x86/kernel/text_poke_rs_kunit.o "${OURS_O[@]}")
+	up=(arch/x86/kernel/static_call.o arch/x86/kernel/alternative.o
+	    arch/x86/kernel/kprobes/core.o kernel/static_call_inline.o)
+	[ -d "$BUILD/linux-base" ] && [ -f "$BUILD/same-base/.config" ] ||
+		die "no base build in $BUILD/same-base: run workbench/same.sh first"
+	# warnings LOG: "file: message [-Wflag]" per warning, without paths and
+	# line numbers, which the series moves.
+	warnings() {
+		grep -E '(warning|error)(\[[A-Za-z0-9_:]+\])?: ' "$1" |
+			sed -E 's#^.*/(linux|linux-base)/##; s#^([^:]+):[0-9]+:([0-9]+:)? #\1: #' | sort -u || true
+	}
+	"${KMAKE[@]}" W=1 "${new[@]}" "${up[@]}" > "$LOGS/w1-series.log" 2>&1 ||
+		{ tail -20 "$LOGS/w1-series.log"; die "W=1 build of the series objects failed"; }
+	# Rust prints the file on a line of its own: count its warnings apart.
+	rust=$(grep -cE '^warning(\[[A-Za-z0-9_:]+\])?: ' "$LOGS/w1-series.log" || true)
+	base_log=$LOGS/w1-base.log
+	make -C "$BUILD/linux-base" O="$BUILD/same-base" "${KMAKE[@]:4}" W=1 "${up[@]}" > "$base_log" 2>&1 ||
+		{ tail -20 "$base_log"; die "W=1 build of the base objects failed"; }
+	added=$(comm -13 <(warnings "$base_log") <(warnings "$LOGS/w1-series.log"))
+	[ -z "$added" ] && [ "$rust" = 0 ] || {
+		echo "$added"
+		grep -E -A4 '^warning' "$LOGS/w1-series.log" | head -30 || true
+		die "W=1 warnings that the base tree does not have (log $LOGS/w1-series.log)"
+	}
+	echo "W=1: ${new[*]} ${up[*]}: no warning the base tree lacks ($(warnings "$base_log" | wc -l) in the base objects)"
 	;;
 clippy)
 	# clippy speaks only when it compiles: make sure it does.
