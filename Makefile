@@ -7,7 +7,8 @@
 #   make check    every test: host, kernel build, boot, in-kernel, reproducer
 #   make repro    the kernel without Jcc tail-call support: must not boot
 #   make kunit    the KUnit suites with tools/testing/kunit/kunit.py
-#   make bench    the host test bench with long settings (figures in README)
+#   make bench    the long runs: host test bench, kernel torture (README)
+#   make matrix   the series in 11 configurations, one line each (README)
 #   make clean    remove build/
 #
 # Everything lands in build/ (ignored by git); see README.md.
@@ -17,7 +18,7 @@ export BUILD_ROOT ?= $(CURDIR)/build
 # BASE=7.3 (default, mainline) or BASE=6.12 (the LTS backport)
 export BASE ?= 7.3
 
-.PHONY: all setup tree kernel boot summary check repro kunit hosttest bench baseline clean
+.PHONY: all setup tree kernel boot summary check repro kunit hosttest bench matrix baseline clean
 
 all: setup tree kernel boot summary
 
@@ -41,6 +42,9 @@ hosttest: setup
 
 bench: setup
 	@bash $(WB)/bench.sh
+
+matrix: tree
+	@bash $(WB)/matrix.sh $(M)
 
 repro: tree
 	@bash $(WB)/repro.sh

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`: the host test bench with long settings, optimised build.
+# `make bench`: the long runs, host and kernel.
 #   - iced-x86 differential decoding: 10^7 random and mutated byte strings
 #   - live patching: 10^6 retargets of the clang -Os sites under 3 callers
 #   - cargo fuzz of the decoder, encoder and classifiers
+#   - the in-kernel torture of 7.3 with 5000 updates (make check runs 300);
+#     BENCH_KERNEL=0 leaves it out, TORTURE_UPDATES sets the count
 # Prints the case counts and rates that README.md quotes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,3 +27,13 @@ RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$BUILD_ROOT/cargo-fuzz cargo fuzz run decode 
 	-max_total_time="${FUZZ_SECONDS:-60}" -max_len=16 > "$LOGS/fuzz.log" 2>&1 ||
 	{ tail -30 "$LOGS/fuzz.log"; die "the fuzz target found a failure"; }
 echo "fuzz: $(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/fuzz.log" | tail -1)s, no failure"
+
+# The long in-kernel torture: the series kernel of `make` (7.3) with the
+# sample's updates parameter raised.
+if [ "${BENCH_KERNEL:-1}" = 1 ]; then
+	export BASE=7.3
+	step "kernel torture: rust_text_poke updates=${TORTURE_UPDATES:=5000} (single-threaded TCG)"
+	bash "$TOP/workbench/tree.sh" >/dev/null
+	bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" >/dev/null
+	TORTURE_UPDATES=$TORTURE_UPDATES TORTURE_TIMEOUT=3600 bash "$TOP/workbench/torture.sh"
+fi

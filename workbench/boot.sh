@@ -67,7 +67,10 @@ list=$OUT/textpoke-initramfs.list
 } > "$list"
 "$OUT/usr/gen_init_cpio" "$list" > "$initrd"
 
-append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 printk.devkmsg=on ${BOOT_APPEND:-}"
+# The KUnit report's per-site lines are pr_debug(): dynamic debug turns them
+# on, loglevel=8 lets the console print KERN_DEBUG.
+append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 printk.devkmsg=on"
+append+=" text_poke_rs_kunit.dyndbg=+p loglevel=8 ${BOOT_APPEND:-}"
 start=$(date +%s.%N)
 set +e
 timeout "$timeout" qemu-system-x86_64 -cpu EPYC -smp 2 -m 512M \

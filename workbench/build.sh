@@ -3,7 +3,8 @@
 #
 # build.sh [NAME [EXTRA-CONFIG-LINE-OR-FRAGMENT...]]
 #
-# Configure (tinyconfig + workbench/textpoke.config + extra lines) and build
+# Configure (tinyconfig + workbench/textpoke.config + extra lines or fragment
+# files, each F.config followed by F-$BASE.config if there is one) and build
 # $SRC into $BUILD/NAME (default: out). Fails when a requested option did not
 # make it into .config, and when objtool reports a warning that the base tree
 # does not have (workbench/objtool-baseline.txt).
@@ -22,7 +23,15 @@ frag=$OUT/textpoke.config
 # An argument is a config line, or a fragment file to add.
 {
 	cat "$TOP/workbench/textpoke.config"
-	for a in "$@"; do if [ -f "$a" ]; then cat "$a"; else printf '%s\n' "$a"; fi; done
+	for a in "$@"; do
+		if [ -f "$a" ]; then
+			cat "$a"
+			# F.config comes with F-$BASE.config where one base needs more.
+			[ ! -f "${a%.config}-$BASE.config" ] || cat "${a%.config}-$BASE.config"
+		else
+			printf '%s\n' "$a"
+		fi
+	done
 } > "$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$OUT/.config" ]; then
 	step "configuring $name: tinyconfig + textpoke.config $*"
@@ -43,7 +52,7 @@ while read -r line; do
 		want=$line
 	fi
 	grep -qxF "$want" "$OUT/.config" || { echo "ERROR: $line requested, .config has: $(grep -E "(^| )$opt[= ]" "$OUT/.config" || echo nothing)"; bad=1; }
-done < "$frag"
+done < <(tac "$frag" | awk -F= '/^CONFIG_/ && !seen[$1]++')  # a later line overrides
 [ $bad -eq 0 ] || { rm -f "$frag"; die "configuration dropped options (missing dependency or toolchain?)"; }
 
 step "building $name ($(nproc) jobs, log: ${log#$TOP/})"

@@ -4,7 +4,8 @@
 # `make check`: every test, each one a PASS or FAIL line, then the count.
 # Host tests first (seconds), then on 7.3 the kernel: build, static checks
 # of the sources and objects, boot, the boot report, the in-kernel tests,
-# KUnit and the reproducer; then on 6.12 the build, the boot and its report.
+# KUnit, the reproducer and the cheapest configurations of make matrix; then
+# on 6.12 the build, the boot, its report and the corrupt-text test.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -65,6 +66,9 @@ TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel b
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
 	bash "$R/kunit-mutant.sh"
 run "7.3 repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
+# The cheapest configurations of make matrix: build-only, no Rust.
+TAIL=2 run "7.3 matrix: GCC with X86_TEXT_POKE_RUST=n builds" bash "$R/matrix.sh" gcc
+TAIL=2 run "7.3 matrix: i386 with static calls, jump labels and kprobes builds" bash "$R/matrix.sh" i386
 
 # 6.12 (the LTS backport): the same series sources with the 6.12 diffs.
 export BASE=6.12
@@ -79,4 +83,5 @@ TAIL=1 run "6.12 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
 	bash "$R/lint.sh" report
+TAIL=6 run "6.12 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
 finish

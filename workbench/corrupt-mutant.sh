@@ -34,8 +34,8 @@ step "building the series kernel with $(basename "$MUTANT")"
 rebuild "$LOGS/build-mutant.log" || die "the mutant kernel does not build, see $LOGS/build-mutant.log"
 ! CORRUPT_LOG=$log bash "$TOP/workbench/corrupt.sh" > "$LOGS/corrupt-mutant.txt" 2>&1 ||
 	die "the corrupt-text test passed with the mutant"
-grep -oP 'rust_text_poke_corrupt: \K(PASS|FAIL): .*' "$log" | sort -u | sed 's/^/    /'
-grep -q 'rust_text_poke_corrupt: FAIL: bad trampoline: update refused, key CHANGED, .* site \[[0-9a-f, ]*\] CHANGED, calls landed 1 2 ' "$log" ||
+grep -oP 'text_poke_rs_corrupt_test: \K(PASS|FAIL): .*' "$log" | sort -u | sed 's/^/    /'
+grep -q 'text_poke_rs_corrupt_test: FAIL: bad trampoline: update refused, key CHANGED, .* site \[[0-9a-f, ]*\] CHANGED, calls landed 1 2 ' "$log" ||
 	die "the mutant did not tear the update as expected"
-grep -q 'rust_text_poke_corrupt: PASS: site ' "$log" || die "the corrupt-site case failed too"
+grep -q 'text_poke_rs_corrupt_test: PASS: site ' "$log" || die "the corrupt-site case failed too"
 echo "torn without the check: key and inline site moved to B, the trampoline stayed on A"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The corrupt-text test: boot the series kernel, load rust_text_poke_corrupt
+# The corrupt-text test: boot the series kernel, load text_poke_rs_corrupt_test
 # and require: exactly two WARNs, both from static_call.c: one for the
 # unexpected site and one for the unexpected trampoline, each with the
 # address, the bytes found and the forms expected, each printed once although
@@ -16,7 +16,7 @@ set -euo pipefail
 # CORRUPT_LOG: where the console goes (the mutant run keeps its own).
 log=${CORRUPT_LOG:-$LOGS/boot-corrupt.log}
 BOOT_EXPECT_WARN=arch/x86/kernel/static_call.c BOOT_EXPECT_WARNS=2 \
-	boot_module rust_text_poke_corrupt "$log"
+	boot_module text_poke_rs_corrupt_test "$log"
 
 # The serial console may print a record partly and then again in full when
 # a WARN takes it over mid-line: count distinct complete lines. That each
@@ -29,10 +29,10 @@ once() {
 	[ "$n" = 1 ] || die "$1: $n distinct lines match, want 1"
 	echo "$text" | grep -oE "$2" | head -1
 }
-once "site report" 'static_call: unexpected site at rust_tp_corrupt_site\+0x4/0x[0-9a-f]+ \[rust_text_poke_corrupt\]: 2e e9 [0-9a-f ]+, expected [^;]+; not patched$'
-once "trampoline report" 'static_call: unexpected trampoline at __SCT__rust_tp_badtramp\+0x0/0x8 \[rust_text_poke_corrupt\]: e9 [0-9a-f ]+ cc cc cc, expected [^;]+; update refused$'
-once "site case" 'rust_text_poke_corrupt: PASS: site .*\(want 1 2 0 1\)$'
-once "trampoline case" 'rust_text_poke_corrupt: PASS: bad trampoline: .*\(want 1 1\)$'
-! grep -E 'rust_text_poke_corrupt: FAIL' "$log" || die "rust_text_poke_corrupt failed a case"
-grep -q 'textpoke-test: rust_text_poke_corrupt loaded, kernel alive' "$log" || die "kernel not alive after the load"
+once "site report" 'static_call: unexpected site at rust_tp_corrupt_site\+0x4/0x[0-9a-f]+ \[text_poke_rs_corrupt_test\]: 2e e9 [0-9a-f ]+, expected [^;]+; not patched$'
+once "trampoline report" 'static_call: unexpected trampoline at __SCT__rust_tp_badtramp\+0x0/0x8 \[text_poke_rs_corrupt_test\]: e9 [0-9a-f ]+ cc cc cc, expected [^;]+; update refused$'
+once "site case" 'text_poke_rs_corrupt_test: PASS: site .*\(want 1 2 0 1\)$'
+once "trampoline case" 'text_poke_rs_corrupt_test: PASS: bad trampoline: .*\(want 1 1\)$'
+! grep -E 'text_poke_rs_corrupt_test: FAIL' "$log" || die "text_poke_rs_corrupt_test failed a case"
+grep -q 'textpoke-test: text_poke_rs_corrupt_test loaded, kernel alive' "$log" || die "kernel not alive after the load"
 echo "two WARNs from static_call.c, one per kind; kernel alive after the load"

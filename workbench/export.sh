@@ -7,21 +7,22 @@
 #
 # Commit k of base..series goes to the k-th patch directory: its message to
 # "message", its changes to upstream files to "$BASE.diff", and the overlay
-# files that the directory's "files" lists (same for every base) back into
-# this repository. Add a directory (with an empty "files") before exporting a
-# commit that is new; the counts must agree.
+# files that the directory's "files" lists back into this repository. Add a
+# directory (with a "files" that names the new commit's overlay files, or
+# none) before exporting a commit that is new; the counts must agree. A
+# directory whose "files" says "only: BASE" is not part of other bases.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 g() { git -C "$SRC" "$@"; }
-mapfile -t dirs < <(cd "$TOP/patches" && ls -d [0-9][0-9][0-9][0-9]-*/ | sed 's,/$,,')
+mapfile -t dirs < <(patch_dirs | xargs -n1 basename)
 mapfile -t commits < <(g rev-list --reverse base..series)
 [ "${#dirs[@]}" = "${#commits[@]}" ] ||
 	die "${#commits[@]} commits on series but ${#dirs[@]} patch directories"
 [ "$(g rev-parse repro^)" = "$(g rev-parse series)" ] || die "repro is not one commit on top of series"
 
 # Every overlay file of every patch: none of them goes into a diff.
-mapfile -t overlay < <(cat "$TOP"/patches/[0-9]*/files | grep -v -e '^#' -e '^$' | sort -u)
+mapfile -t overlay < <(for d in "$TOP"/patches/[0-9]*/; do overlay_files "$d"; done | sort -u)
 # The overlay files are written back from the commits: never over changes
 # that only this repository's working tree has.
 dirty=$(git -C "$TOP" status --porcelain -- "${overlay[@]}" patches)
@@ -37,14 +38,11 @@ write_patch() {
 	g diff --no-color --no-renames "$c^" "$c" -- . "${excludes[@]}" |
 		sed -E '/^index [0-9a-f]+\.\.[0-9a-f]+( [0-7]+)?$/d' > "$dir/$BASE.diff"
 	[ -s "$dir/$BASE.diff" ] || rm -f "$dir/$BASE.diff"
-	if [ -f "$dir/files" ]; then
-		while read -r f; do
-			case "$f" in ''|'#'*) continue ;; esac
-			g cat-file -e "$c:$f" 2>/dev/null || die "$2/files: $f is not in $(g log -1 --format='%h %s' "$c")"
-			mkdir -p "$(dirname "$TOP/$f")"
-			g show "$c:$f" > "$TOP/$f"
-		done < "$dir/files"
-	fi
+	while read -r f; do
+		g cat-file -e "$c:$f" 2>/dev/null || die "$2/files: $f is not in $(g log -1 --format='%h %s' "$c")"
+		mkdir -p "$(dirname "$TOP/$f")"
+		g show "$c:$f" > "$TOP/$f"
+	done < <(overlay_files "$dir")
 	echo "$2: $(g log -1 --format=%s "$c") ($(wc -l < "$dir/$BASE.diff" 2>/dev/null || echo 0) diff lines)"
 }
 

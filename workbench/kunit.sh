@@ -41,6 +41,7 @@ console=$BUILD/kunit/test.log
 [ -s "$console" ] || die "no console log $console"
 splat=$(grep -n -E "BUG:|kernel BUG|Oops|$WARN_RX|Call Trace|Kernel panic" "$console" | head -3 || true)
 [ -z "$splat" ] || die "console: $splat"
-grep -aoP 'static_call_sites: \K[0-9]+ static call sites patched at boot:.*' "$console" ||
+grep -aoP 'static_call_sites: \K[0-9]+ static call sites after static_call_init\(\):.*' "$console" ||
 	die "console: no static call site report"
-grep -aoP 'static_call_sites: \Kconditional tail call at .*' "$console" | sed 's/^/  /' || true
+grep -aoP 'static_call_sites: \Kconditional tail call at .*' "$console" | sed 's/^/  /' ||
+	die "console: no conditional tail call listed (pr_debug, dynamic debug)"

@@ -11,7 +11,7 @@ export BASE
 BUILD_ROOT=${BUILD_ROOT:-$TOP/build}
 BUILD=$BUILD_ROOT/$BASE
 SRC=${SRC:-$BUILD/linux}  # base tree + series, a git repository
-OUT=$BUILD/out            # O= directory of the kernel build
+OUT=$BUILD/${OUT_NAME:-out}  # O= directory of the kernel build (make matrix: others)
 LOGS=$BUILD/logs
 BINDGEN_VERSION=0.73.2
 
@@ -54,14 +54,16 @@ booted_jcc_sites() {
 		done
 }
 
-# boot_module MODULE LOG: boot the series kernel with samples/rust/MODULE.ko
+# boot_module MODULE LOG: boot the series kernel with MODULE.ko (a sample or
+# a test module of arch/x86/kernel)
 # and workbench/guest/MODULE.sh (which loads it) in the initramfs, console
 # to LOG. BOOT_* settings given before the call pass through to boot.sh.
 boot_module() {
-	local ko=$OUT/samples/rust/$1.ko
-	[ -f "$ko" ] || die "no $ko: build with workbench/series.config"
+	local ko
+	ko=$(find "$OUT/samples/rust" "$OUT/arch/x86/kernel" -maxdepth 1 -name "$1.ko" 2>/dev/null | head -1 || true)
+	[ -n "$ko" ] || die "no $1.ko in $OUT: build with workbench/series.config"
 	BOOT_MODULES=$ko BOOT_TESTS=$TOP/workbench/guest/$1.sh \
-		bash "$TOP/workbench/boot.sh" out "$2"
+		bash "$TOP/workbench/boot.sh" "${OUT_NAME:-out}" "$2"
 }
 
 # kunit_py JSON LOG: tools/testing/kunit/kunit.py run of
@@ -76,7 +78,8 @@ kunit_py() {
 		--make_options LLVM=-19 --make_options RUSTC="$RUSTC" \
 		--make_options RUSTDOC="$RUSTDOC" --make_options BINDGEN="$BINDGEN" \
 		--make_options HOSTRUSTC="$RUSTC" --jobs="$(nproc)" --timeout=900 \
-		--qemu_args="-smp 2 -cpu EPYC" --json="$1") > "$2" 2>&1
+		--qemu_args="-smp 2 -cpu EPYC" --kernel_args=text_poke_rs_kunit.dyndbg=+p \
+		--kernel_args=loglevel=8 --json="$1") > "$2" 2>&1
 }
 
 # kunit_cases JSON: "STATUS suite.case" per case (parameters as cases).
@@ -99,6 +102,26 @@ EOF
 # 6.x, "WARNING: file:line at func+0x0/0x0, CPU#0: comm/pid" in 7.3. A bare
 # "WARNING:" also starts the harmless SRSO line of -cpu EPYC.
 WARN_RX='WARNING: (CPU:|[^ ]+:[0-9]+ at )'
+
+# overlay_files DIR: the overlay files of patch directory DIR, one path per
+# line of DIR/files (comments and the "only:" line left out).
+overlay_files() {
+	[ -f "$1/files" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' -e '/^only:/d' "$1/files"
+}
+
+# patch_dirs: the patch directories of the series on $BASE, in order. A
+# directory belongs to every base unless its "files" has a line "only: BASE"
+# (the 6.12 backport leaves one commit out).
+patch_dirs() {
+	local d only
+	for d in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*/; do
+		d=${d%/}
+		only=$(sed -n 's/^only:[[:space:]]*//p' "$d/files" 2>/dev/null)
+		[ -z "$only" ] || [[ " $only " == *" $BASE "* ]] || continue
+		echo "$d"
+	done
+}
 
 mkdir -p "$LOGS"
 

@@ -21,7 +21,7 @@ set -euo pipefail
 
 OURS_RS=("$TOP"/rust/text_poke/lib.rs "$TOP"/rust/text_poke/tests/*.rs
 	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/scripts/text_poke_scan/src/main.rs
-	 "$TOP"/samples/rust/rust_text_poke.rs "$TOP"/samples/rust/rust_text_poke_corrupt.rs)
+	 "$TOP"/samples/rust/rust_text_poke.rs "$TOP"/arch/x86/kernel/text_poke_rs_corrupt_test.rs)
 OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
 
 case "$1" in
@@ -59,7 +59,8 @@ noinstr)
 			calls=$(echo "$calls" | grep -v '<text_poke_rs_count_trap>$' || true)
 		fi
 		[ -z "$calls" ] || { echo "$calls"; die "$f calls out"; }
-		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls$(
+		! echo "$body" | grep -E '\slock\s' || die "$f has a locked instruction"
+		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls, no lock$(
 			echo "$body" | grep -q '<text_poke_rs_count_trap>$' && echo " but the test's trap count")"
 	done
 	if grep -q '^CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST=y' "$OUT/.config"; then
@@ -89,7 +90,8 @@ w1)
 	# the upstream ones also in the base tree's (same.sh made it, with the
 	# series configuration and X86_TEXT_POKE_RUST=n). W=1 changes the
 	# command lines, so kbuild rebuilds exactly these objects.
-	new=(arch/x86/kernel/text_poke_rs_kunit.o "${OURS_O[@]}")
+	new=(arch/x86/kernel/text_poke_rs_kunit.o arch/x86/kernel/text_poke_rs_corrupt_test.o "${OURS_O[@]}")
+	[ "$BASE" != 7.3 ] || new+=(samples/rust/rust_text_poke.o)
 	up=(arch/x86/kernel/static_call.o arch/x86/kernel/alternative.o
 	    arch/x86/kernel/kprobes/core.o kernel/static_call_inline.o)
 	[ -d "$BUILD/linux-base" ] && [ -f "$BUILD/same-base/.config" ] ||
@@ -118,11 +120,24 @@ w1)
 clippy)
 	# clippy speaks only when it compiles: make sure it does.
 	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/rust/text_poke/lib.rs" \
-		"$SRC/samples/rust/rust_text_poke.rs" "$SRC/samples/rust/rust_text_poke_corrupt.rs"
-	objs=("${OURS_O[@]}" samples/rust/rust_text_poke.o samples/rust/rust_text_poke_corrupt.o)
+		"$SRC/samples/rust/rust_text_poke.rs" "$SRC/arch/x86/kernel/text_poke_rs_corrupt_test.rs"
+	objs=("${OURS_O[@]}" samples/rust/rust_text_poke.o arch/x86/kernel/text_poke_rs_corrupt_test.o)
 	out=$("${KMAKE[@]}" CLIPPY=1 "${objs[@]}" 2>&1) || { echo "$out"; exit 1; }
 	! echo "$out" | grep -E -A5 '^(warning|error)' || exit 1
 	echo "clippy: ${objs[*]}: no warnings"
+	;;
+w1own)
+	# make matrix: in another configuration (OUT_NAME), W=1 of the series'
+	# own objects and static_call.o, whose helpers depend on the return
+	# thunk configuration, prints no warning at all.
+	objs=(arch/x86/kernel/static_call.o "${OURS_O[@]}")
+	! grep -q '^CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST=y' "$OUT/.config" ||
+		objs+=(arch/x86/kernel/text_poke_rs_kunit.o)
+	"${KMAKE[@]}" W=1 "${objs[@]}" > "$LOGS/w1-$(basename "$OUT").log" 2>&1 ||
+		{ tail -20 "$LOGS/w1-$(basename "$OUT").log"; die "W=1 build failed"; }
+	! grep -E -A3 '(^|: )warning(\[[A-Za-z0-9_:]+\])?: ' "$LOGS/w1-$(basename "$OUT").log" ||
+		die "W=1 warnings in $(basename "$OUT")"
+	echo "W=1 in $(basename "$OUT"): ${objs[*]}: no warning"
 	;;
 rustdoc)
 	"${KMAKE[@]}" rustdoc > "$LOGS/rustdoc.log" 2>&1 || { tail -20 "$LOGS/rustdoc.log"; exit 1; }
@@ -172,7 +187,7 @@ report)
 	[ "$(echo "$scanned" | sed -E 's/\+0x[0-9a-f]+//')" = "$objdump" ] ||
 		die "the scanner and llvm-objdump disagree"
 	[ "$scanned" = "$got" ] || die "the boot report and the scanner disagree"
-	forms=$(grep -aoP 'static_call_sites: \K[0-9]+ static call sites patched at boot:.*' "$log") ||
+	forms=$(grep -aoP 'static_call_sites: \K[0-9]+ static call sites after static_call_init\(\):.*' "$log") ||
 		die "no static call site report (KUnit static_call_sites) in the boot log"
 	n() { echo "$forms" | grep -oP "\b$1 \K[0-9]+"; }
 	booted=${forms%% *}
@@ -186,9 +201,11 @@ report)
 	echo "kernel: $forms"
 	echo "kernel: $booted sites = $total in vmlinux.o ($calls calls, $tails tail calls, $(n jcc) Jcc); Jcc sites agree with scanner and llvm-objdump"
 	# The KUnit suite ran at boot too (boot.sh fails on any "not ok").
+	# totals SUITE: the case counts (parameters included) of SUITE.
+	totals() { grep -aA1 "# $1: pass:" "$log" | grep -aoE 'Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' | tail -1; }
 	suite=$(grep -aoE '^ *ok [0-9]+ x86_text_poke_rs\b' "$log") ||
 		die "the x86_text_poke_rs KUnit suite did not pass at boot"
-	echo "kernel: KUnit at boot: $(echo $suite), $(grep -aoE 'Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' "$log" | tail -1)"
+	echo "kernel: KUnit at boot: $(echo $suite), $(totals x86_text_poke_rs); kprobes_test $(totals kprobes_test)"
 	;;
 *)
 	die "unknown check $1"

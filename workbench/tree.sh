@@ -4,8 +4,9 @@
 # Make $SRC: Debian's linux-source-$BASE unpacked as a git repository with one
 # base commit (tag "base"), then the series from patches/ as commits on branch
 # "series" and the reproducer on branch "repro". Each patch directory holds
-# the overlay files of the commit (same for every base) and one diff to
-# upstream files per base, $BASE.diff.
+# the overlay files of the commit ("files", the same for every base) and one
+# diff to upstream files per base, $BASE.diff. A directory whose "files" has
+# a line "only: BASE" is part of that base's series alone.
 #
 # Commits are built in a private index (no working-tree churn), with fixed
 # dates, so the same overlay always gives the same commit ids and a re-run
@@ -42,15 +43,12 @@ build_commit() {
 	local parent=$1 dir=$2 idx f mode
 	idx=$(mktemp)
 	GIT_INDEX_FILE=$idx g read-tree "$parent"
-	if [ -f "$dir/files" ]; then
-		while read -r f; do
-			case "$f" in ''|'#'*) continue ;; esac
-			[ -f "$TOP/$f" ] || die "$dir/files: $f does not exist"
-			mode=100644; [ -x "$TOP/$f" ] && mode=100755
-			GIT_INDEX_FILE=$idx g update-index --add --cacheinfo \
-				"$mode,$(g hash-object -w "$TOP/$f"),$f"
-		done < "$dir/files"
-	fi
+	while read -r f; do
+		[ -f "$TOP/$f" ] || die "$dir/files: $f does not exist"
+		mode=100644; [ -x "$TOP/$f" ] && mode=100755
+		GIT_INDEX_FILE=$idx g update-index --add --cacheinfo \
+			"$mode,$(g hash-object -w "$TOP/$f"),$f"
+	done < <(overlay_files "$dir")
 	f=$dir/$BASE.diff
 	if [ -s "$f" ]; then
 		GIT_INDEX_FILE=$idx g apply --cached --whitespace=nowarn "$f" ||
@@ -62,9 +60,8 @@ build_commit() {
 
 head=$(g rev-parse base)
 n=0
-for dir in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*/; do
-	[ -d "$dir" ] || continue
-	head=$(build_commit "$head" "${dir%/}")
+for dir in $(patch_dirs); do
+	head=$(build_commit "$head" "$dir")
 	n=$((n + 1))
 done
 repro=$(build_commit "$head" "$TOP/patches/repro")

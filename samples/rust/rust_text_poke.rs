@@ -8,8 +8,10 @@
 //! records as a tail-call static call site. Loading the module patches them
 //! (module-init patching); then two callers, kernel threads bound to CPU 0 and
 //! CPU 1, run every site with every flag combination in loops while module init
-//! calls `static_call_update()` through targets A, B and NULL thousands of
-//! times, each update a live patch (under INT3) of every site while it runs.
+//! calls `static_call_update()` through targets A, B and NULL, `updates` times
+//! (a module parameter: 300 by default, about a minute under QEMU's TCG; a
+//! long run asks for thousands), each update a live patch (under INT3) of
+//! every site while it runs.
 //!
 //! Every call records where it landed. The module checks that each landed on
 //! a target that was current during the call, that each condition took its
@@ -28,10 +30,14 @@ module! {
     name: "rust_text_poke",
     description: "Rust sample: live patching of Jcc.d32 static call sites",
     license: "GPL",
+    params: {
+        updates: u32 {
+            default: 300,
+            description: "static_call_update() calls while the sites run (1 to 100000)",
+        },
+    },
 }
 
-/// Updates of the static call in one module load.
-const UPDATES: u64 = 3000;
 /// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
 
@@ -188,18 +194,26 @@ fn site_target(cc: usize) -> usize {
 static HITS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
 /// Target A: records 1 in the caller's slot.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
 #[no_mangle]
-extern "C" fn rust_tp_target_a(_flags: u64, slot: *mut u64) {
+unsafe extern "C" fn rust_tp_target_a(_flags: u64, slot: *mut u64) {
     HITS[0].fetch_add(1, Ordering::Relaxed);
-    // SAFETY: Every site passes the address of its caller's local slot.
+    // SAFETY: The caller guarantees that `slot` is valid for writes.
     unsafe { *slot = 1 };
 }
 
 /// Target B: records 2 in the caller's slot.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
 #[no_mangle]
-extern "C" fn rust_tp_target_b(_flags: u64, slot: *mut u64) {
+unsafe extern "C" fn rust_tp_target_b(_flags: u64, slot: *mut u64) {
     HITS[1].fetch_add(1, Ordering::Relaxed);
-    // SAFETY: As for target A.
+    // SAFETY: The caller guarantees that `slot` is valid for writes.
     unsafe { *slot = 2 };
 }
 
@@ -434,6 +448,12 @@ impl kernel::Module for RustTextPoke {
             return Err(ENODEV);
         }
 
+        let updates = u64::from(module_parameters::updates.value());
+        if !(1..=100_000).contains(&updates) {
+            pr_err!("updates={updates}: want 1 to 100000\n");
+            return Err(EINVAL);
+        }
+
         let t = Torture::new()?;
         // One caller per CPU: whichever CPU runs this updater, the other one
         // keeps calling the sites while live patching rewrites them.
@@ -444,7 +464,7 @@ impl kernel::Module for RustTextPoke {
         let traps0 = traps();
         let mut unseen = 0u64;
         let mut misplaced = 0u64;
-        for k in 1..=UPDATES {
+        for k in 1..=updates {
             t.epoch.store(2 * k - 1, Ordering::Release);
             update(k);
             t.epoch.store(2 * k, Ordering::Release);
@@ -491,7 +511,7 @@ impl kernel::Module for RustTextPoke {
         pr_info!(
             "{}: {} updates of 16 Jcc.d32 sites, {} calls ({} during updates; A {}, B {}, none {}), {} INT3 traps emulated, {} wrong, {} unseen updates, {} updates not in the site text, module-init patching {}/512, counts {}\n",
             if pass { "PASS" } else { "FAIL" },
-            UPDATES,
+            updates,
             calls,
             t.racing.load(Ordering::Relaxed),
             landed[1],

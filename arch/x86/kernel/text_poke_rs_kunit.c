@@ -13,6 +13,8 @@
  * which emulates a probed Jcc through int3_emulate_jcc(), and the static
  * call sites of this kernel as static_call_init() left them.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <kunit/test.h>
 #include <linux/kprobes.h>
 #include <linux/static_call.h>
@@ -26,7 +28,7 @@
 
 /*
  * INT3 traps resolved by the Rust emulation, counted per CPU and only in
- * kernels with this test: the live patching samples read the sum to know
+ * kernels with this test: the live patching sample reads the sum to know
  * that they hit the patching window.
  */
 static DEFINE_PER_CPU(unsigned long, text_poke_rs_trap_count);
@@ -654,8 +656,9 @@ static const struct {
 
 /*
  * The core kernel's static call sites as static_call_init() left them: each
- * holds a form that it may hold, and the conditional tail calls are listed
- * with their targets. make check compares this with vmlinux.o.
+ * holds a form that it may hold. One summary line counts them by form; the
+ * conditional tail calls are listed with their targets at debug level
+ * (dynamic debug turns them on). make check compares both with vmlinux.o.
  */
 static void static_call_sites(struct kunit *test)
 {
@@ -681,15 +684,15 @@ static void static_call_sites(struct kunit *test)
 			continue;
 		count[i]++;
 		if (insn[0] == 0x0f && (insn[1] & 0xf0) == 0x80)
-			kunit_info(test, "conditional tail call at %pS: j%s key %px -> %ps\n", insn,
-				   cc_name[insn[1] & 0xf],
-				   (void *)(key & ~STATIC_CALL_SITE_FLAGS),
-				   (void *)(insn + 6 + (s32)get_unaligned_le32(insn + 2)));
+			pr_debug("static_call_sites: conditional tail call at %pS: j%s key %px -> %ps\n",
+				 insn, cc_name[insn[1] & 0xf],
+				 (void *)(key & ~STATIC_CALL_SITE_FLAGS),
+				 (void *)(insn + 6 + (s32)get_unaligned_le32(insn + 2)));
 	}
 	for (i = 0; i < ARRAY_SIZE(site_forms); i++)
 		pos += scnprintf(line + pos, sizeof(line) - pos, " %s %u", site_forms[i].name,
 				 count[i]);
-	kunit_info(test, "%u static call sites patched at boot:%s\n", n, line);
+	kunit_info(test, "%u static call sites after static_call_init():%s\n", n, line);
 	KUNIT_EXPECT_GT(test, n, 0);
 }
 #endif

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Rust sample: a static call site and a trampoline with unexpected bytes.
+//! Test module: a static call site and a trampoline with unexpected bytes.
+//!
+//! Not a sample: loading it WARNs on purpose, so it is for test kernels only,
+//! never for a machine with `panic_on_warn`.
 //!
 //! The first key's only static call site is a tail call written with a `cs`
 //! prefix, `2e e9 <rel32>`: objtool records it as a tail-call site, but it is
@@ -23,9 +26,9 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::prelude::*;
 
 module! {
-    type: RustTextPokeCorrupt,
-    name: "rust_text_poke_corrupt",
-    description: "Rust sample: an unexpected static call site is reported and left alone",
+    type: TextPokeCorruptTest,
+    name: "text_poke_rs_corrupt_test",
+    description: "Test: unexpected static call text is reported, left alone, never torn",
     license: "GPL",
 }
 
@@ -107,65 +110,87 @@ extern "C" {
 static HITS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
 /// Target A: records 1.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
 #[no_mangle]
-extern "C" fn rust_tp_corrupt_a(slot: *mut u64) {
+unsafe extern "C" fn rust_tp_corrupt_a(slot: *mut u64) {
     HITS[0].fetch_add(1, Ordering::Relaxed);
-    // SAFETY: The caller passes its local slot.
+    // SAFETY: The caller guarantees that `slot` is valid for writes.
     unsafe { *slot = 1 };
 }
 
 /// Target B: records 2.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
 #[no_mangle]
-extern "C" fn rust_tp_corrupt_b(slot: *mut u64) {
+unsafe extern "C" fn rust_tp_corrupt_b(slot: *mut u64) {
     HITS[1].fetch_add(1, Ordering::Relaxed);
-    // SAFETY: As for target A.
+    // SAFETY: The caller guarantees that `slot` is valid for writes.
     unsafe { *slot = 2 };
 }
 
-/// The first 6 bytes at `skip` bytes into `func`.
-fn text_bytes(func: unsafe extern "C" fn(*mut u64), skip: usize) -> [u8; 6] {
-    // The offset is added at run time: a relocation into the middle of a
-    // function would be an indirect branch target without ENDBR to objtool.
-    let addr = core::hint::black_box(func as *const () as usize) + skip;
-    let mut b = [0u8; 6];
-    // SAFETY: Both callers pass a site function of this module and skip its
-    // 4-byte endbr64; both functions are 10 bytes long.
-    unsafe { core::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), 6) };
-    b
+/// The two static calls of this module: each a key, its trampoline and the
+/// function with its one inline site.
+#[derive(Clone, Copy)]
+enum Call {
+    /// The site is `cs jmp`, which the patcher must refuse.
+    CorruptSite,
+    /// The trampoline lacks its signature.
+    BadTramp,
 }
 
-/// The corrupt site's first 6 bytes.
-fn site_bytes() -> [u8; 6] {
-    text_bytes(rust_tp_corrupt_site, 4)
-}
+impl Call {
+    /// The function that holds the inline site: `endbr64` (4 bytes), then
+    /// the site; each such function is 10 bytes long.
+    fn site_fn(self) -> unsafe extern "C" fn(*mut u64) {
+        match self {
+            Call::CorruptSite => rust_tp_corrupt_site,
+            Call::BadTramp => rust_tp_badtramp_site,
+        }
+    }
 
-/// Calls `site` once and says where it landed.
-fn call_site(site: unsafe extern "C" fn(*mut u64)) -> u64 {
-    let mut slot = 0;
-    // SAFETY: Both site functions follow the C ABI, reach one of the targets
-    // below and write only `slot`.
-    unsafe { site(&mut slot) };
-    slot
-}
+    /// The 6 bytes of the inline site (after the `endbr64`).
+    fn site_bytes(self) -> [u8; 6] {
+        // The offset is added at run time: a relocation into the middle of
+        // a function would be an indirect branch target without ENDBR to
+        // objtool.
+        let addr = core::hint::black_box(self.site_fn() as *const () as usize) + 4;
+        let mut b = [0u8; 6];
+        // SAFETY: Bytes 4 to 9 of a 10-byte function of this module.
+        unsafe { core::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), 6) };
+        b
+    }
 
-/// Calls the corrupt site once and says where it landed.
-fn call() -> u64 {
-    call_site(rust_tp_corrupt_site)
-}
+    /// Calls the site once and says where it landed.
+    fn call(self) -> u64 {
+        let mut slot = 0;
+        // SAFETY: Both site functions follow the C ABI, reach one of the
+        // targets above, or return, and write only `slot`.
+        unsafe { self.site_fn()(&mut slot) };
+        slot
+    }
 
-/// `static_call_update()` of the key at `key` with the trampoline `tramp`.
-fn update_key(key: *mut [u64; 2], tramp: unsafe extern "C" fn(), func: *mut c_void) {
-    // SAFETY: Both callers pass one of this module's keys with its own
-    // trampoline; the target is one of this module's functions or NULL.
-    unsafe { __static_call_update(key.cast(), tramp as *mut c_void, func) };
-}
-
-fn update(func: *mut c_void) {
-    update_key(
-        core::ptr::addr_of_mut!(__SCK__rust_tp_corrupt),
-        __SCT__rust_tp_corrupt,
-        func,
-    );
+    /// `static_call_update()` of this static call to `func`.
+    fn update(self, func: Option<unsafe extern "C" fn(*mut u64)>) {
+        let (key, tramp): (*mut [u64; 2], unsafe extern "C" fn()) = match self {
+            Call::CorruptSite => (
+                core::ptr::addr_of_mut!(__SCK__rust_tp_corrupt),
+                __SCT__rust_tp_corrupt,
+            ),
+            Call::BadTramp => (
+                core::ptr::addr_of_mut!(__SCK__rust_tp_badtramp),
+                __SCT__rust_tp_badtramp,
+            ),
+        };
+        let func = func.map_or(core::ptr::null_mut(), |f| f as *mut c_void);
+        // SAFETY: The key of this module's static call with its own
+        // trampoline; the target is one of this module's functions or NULL.
+        unsafe { __static_call_update(key.cast(), tramp as *mut c_void, func) };
+    }
 }
 
 /// The bad trampoline's 8 bytes, its key's function and its site's bytes.
@@ -177,7 +202,7 @@ fn badtramp_state() -> ([u8; 8], [u8; 6], u64) {
     // SAFETY: The key is this module's; static call updates write it under
     // the static call lock, and none runs concurrently with module init.
     let func = unsafe { core::ptr::addr_of!(__SCK__rust_tp_badtramp).read_volatile()[0] };
-    (t, text_bytes(rust_tp_badtramp_site, 4), func)
+    (t, Call::BadTramp.site_bytes(), func)
 }
 
 /// Updates the key with the bad trampoline to target B and checks that
@@ -185,13 +210,9 @@ fn badtramp_state() -> ([u8; 8], [u8; 6], u64) {
 fn check_badtramp() -> bool {
     let a = rust_tp_corrupt_a as *const () as u64;
     let before = badtramp_state();
-    let first = call_site(rust_tp_badtramp_site);
-    update_key(
-        core::ptr::addr_of_mut!(__SCK__rust_tp_badtramp),
-        __SCT__rust_tp_badtramp,
-        rust_tp_corrupt_b as *mut c_void,
-    );
-    let second = call_site(rust_tp_badtramp_site);
+    let first = Call::BadTramp.call();
+    Call::BadTramp.update(Some(rust_tp_corrupt_b));
+    let second = Call::BadTramp.call();
     let after = badtramp_state();
     let (tramp, site, func) = after;
     let pass = before == after && func == a && (first, second) == (1, 1);
@@ -210,19 +231,21 @@ fn check_badtramp() -> bool {
     pass
 }
 
-struct RustTextPokeCorrupt;
+struct TextPokeCorruptTest;
 
-impl kernel::Module for RustTextPokeCorrupt {
+impl kernel::Module for TextPokeCorruptTest {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let before = site_bytes();
-        let first = call();
-        update(rust_tp_corrupt_b as *mut c_void);
-        let second = call();
-        update(core::ptr::null_mut());
-        let third = call();
-        update(rust_tp_corrupt_a as *mut c_void);
-        let fourth = call();
-        let after = site_bytes();
+        // The corrupt site's bytes, and one call of it after each update.
+        let c = Call::CorruptSite;
+        let before = c.site_bytes();
+        let first = c.call();
+        c.update(Some(rust_tp_corrupt_b));
+        let second = c.call();
+        c.update(None);
+        let third = c.call();
+        c.update(Some(rust_tp_corrupt_a));
+        let fourth = c.call();
+        let after = c.site_bytes();
 
         let untouched = before[..2] == [0x2e, 0xe9] && after == before;
         let pass = untouched && (first, second, third, fourth) == (1, 2, 0, 1);
@@ -241,7 +264,7 @@ impl kernel::Module for RustTextPokeCorrupt {
             fourth
         );
         if check_badtramp() && pass {
-            Ok(RustTextPokeCorrupt)
+            Ok(TextPokeCorruptTest)
         } else {
             Err(EINVAL)
         }
