@@ -51,7 +51,11 @@ while read -r line; do
 	else
 		want=$line
 	fi
-	grep -qxF "$want" "$OUT/.config" || { echo "ERROR: $line requested, .config has: $(grep -E "(^| )$opt[= ]" "$OUT/.config" || echo nothing)"; bad=1; }
+	grep -qxF "$want" "$OUT/.config" && continue
+	# =n is met too when the option does not exist with this configuration.
+	[ "${line#*=}" = n ] && ! grep -qE "(^| )$opt[= ]" "$OUT/.config" && continue
+	echo "ERROR: $line requested, .config has: $(grep -E "(^| )$opt[= ]" "$OUT/.config" || echo nothing)"
+	bad=1
 done < <(tac "$frag" | awk -F= '/^CONFIG_/ && !seen[$1]++')  # a later line overrides
 [ $bad -eq 0 ] || { rm -f "$frag"; die "configuration dropped options (missing dependency or toolchain?)"; }
 

@@ -63,8 +63,10 @@ other() {
 # checks NAME CHECK...: what a booted configuration must show beyond a clean
 # boot (LOG is its boot log).
 checks() {
-	local name=$1 log=$LOGS/boot-matrix-$1.log c o=$BUILD/matrix-$1
+	local name=$1 log=$LOGS/boot-matrix-$1.log c o=$BUILD/matrix-$1 text
 	shift
+	# The serial console ends its lines with CR LF.
+	text=$(tr -d '\r' < "$log" 2>/dev/null || true)
 	for c in "$@"; do
 		case $c in
 		notest)	# No test code in a kernel without the test options.
@@ -86,12 +88,12 @@ checks() {
 				TORTURE_LOG=$LOGS/boot-matrix-$name-torture.log bash "$W/torture.sh" || return 1 ;;
 		w1)	OUT_NAME=matrix-$name bash "$W/lint.sh" w1own || return 1 ;;
 		kprobes_test)
-			grep -aqE '^ *ok [0-9]+ kprobes_test$' "$log" || { echo "kprobes_test did not pass"; return 1; }
-			echo "kprobes_test: $(grep -aoE '# kprobes_test: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' "$log")" ;;
+			grep -aqE '^ *ok [0-9]+ kprobes_test$' <<< "$text" || { echo "kprobes_test did not pass"; return 1; }
+			echo "kprobes_test: $(grep -aoE '# kprobes_test: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' <<< "$text")" ;;
 		kunit_skip)
-			grep -aqE '^ *ok [0-9]+ kprobe_on_jcc # SKIP' "$log" ||
+			grep -aqE '^ *ok [0-9]+ kprobe_on_jcc # SKIP' <<< "$text" ||
 				{ echo "the kprobe case was not skipped"; return 1; }
-			echo "KUnit: kprobe_on_jcc skipped, $(grep -aoP '# x86_text_poke_rs: \K.*' "$log")" ;;
+			echo "KUnit: kprobe_on_jcc skipped, $(grep -aoP '# x86_text_poke_rs: \K.*' <<< "$text")" ;;
 		esac
 	done
 }
