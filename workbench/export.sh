@@ -28,7 +28,8 @@ mapfile -t overlay < <(for d in "$TOP"/patches/[0-9]*/; do overlay_files "$d"; d
 dirty=$(git -C "$TOP" status --porcelain -- "${overlay[@]}" patches)
 [ -z "$dirty" ] || die "uncommitted changes here would be overwritten, commit them first (or tree.sh them in):
 $dirty"
-excludes=()
+# MAINTAINERS comes from patches/maintainers-entry (tree.sh), not the diffs.
+excludes=(":(exclude)MAINTAINERS")
 for f in "${overlay[@]}"; do excludes+=(":(exclude)$f"); done
 
 # write_patch COMMIT DIR

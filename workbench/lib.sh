@@ -42,14 +42,18 @@ jcc_sites() {  # [OUTDIR]
 
 # booted_jcc_sites LOG [OUTDIR]: the conditional tail calls that the KUnit
 # case static_call_sites listed in LOG, "func+0xoff/0xsize: jcc __SCK__key ->
-# target". Keys are data, which kallsyms does not name: the names come from
-# the vmlinux symbol table.
+# target". Keys are data, which kallsyms names only with KALLSYMS_ALL:
+# otherwise the names come from the vmlinux symbol table.
 booted_jcc_sites() {
 	local keys
 	keys=$(llvm-nm-19 "${2:-$OUT}/vmlinux" 2>/dev/null | awk '$3 ~ /^__SCK__/ { print $1, $3 }')
 	grep -aoP 'static_call_sites: conditional tail call at \K\S+: \S+ key \S+ .*' "$1" |
 		while read -r at cc _ key rest; do
-			name=$(echo "$keys" | awk -v k="${key#0x}" '$1 == k { print $2 }')
+			# %pS names the key with KALLSYMS_ALL, else prints 0xaddress.
+			case "$key" in
+			__SCK__*) name=${key%%+*} ;;
+			*) name=$(echo "$keys" | awk -v k="${key#0x}" '$1 == k { print $2 }') ;;
+			esac
 			echo "$at $cc ${name:-key $key} $rest"
 		done
 }
@@ -121,6 +125,33 @@ patch_dirs() {
 		[ -z "$only" ] || [[ " $only " == *" $BASE "* ]] || continue
 		echo "$d"
 	done
+}
+
+# sender: "Name <email>" of whoever sends the series: $SERIES_FROM, else
+# git config user.name and user.email (of this repository, which includes
+# the global ones). Prints nothing when neither is set; never makes one up.
+sender() {
+	local name email
+	if [ -n "${SERIES_FROM:-}" ]; then
+		[[ "$SERIES_FROM" =~ ^[^\<\>@]+\ \<[^\<\>\ ]+@[^\<\>\ ]+\>$ ]] ||
+			die "SERIES_FROM='$SERIES_FROM' is not 'Full Name <address@example.org>'"
+		echo "$SERIES_FROM"
+		return
+	fi
+	name=$(git -C "$TOP" config user.name || true)
+	email=$(git -C "$TOP" config user.email || true)
+	[ -z "$name" ] || [ -z "$email" ] || echo "$name <$email>"
+}
+
+# local_ident: the identity of the commits in $SRC, which stay on this
+# machine: the sender's, or without one the login and host name, the identity
+# git itself falls back to. make series never mails it (it needs sender()).
+local_ident() {
+	local s
+	s=$(sender) || exit 1
+	[ -n "$s" ] || s="$(id -un) <$(id -un)@$(hostname)>"
+	export GIT_AUTHOR_NAME="${s% <*}" GIT_AUTHOR_EMAIL=$(echo "$s" | sed 's/.*<\(.*\)>$/\1/')
+	export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 }
 
 mkdir -p "$LOGS"

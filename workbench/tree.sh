@@ -18,8 +18,9 @@ TARBALL=$(ls /usr/src/linux-source-$BASE.tar.* 2>/dev/null | head -1)
 [ -n "$TARBALL" ] || die "no /usr/src/linux-source-$BASE.tar.*: run workbench/setup.sh"
 DEB_VERSION=$(dpkg-query -W -f='${Version}' linux-source-$BASE)
 
-export GIT_AUTHOR_NAME="text_poke series" GIT_AUTHOR_EMAIL="text-poke@localhost"
-export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+# The commits are the sender's (lib.sh: local_ident), with fixed dates.
+local_ident
+sender=$(sender)
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 g() { git -C "$SRC" "$@"; }
 
@@ -38,6 +39,24 @@ if [ ! -d "$SRC/.git" ] || [ "$(g log -1 --format=%s base 2>/dev/null)" != "$bas
 fi
 info "base: $(make -s -C "$SRC" kernelversion) ($base_subject)"
 
+# maintainers IDX: the series' MAINTAINERS entry (patches/maintainers-entry)
+# into index IDX, with the F: lines of the files that exist there, so that
+# each commit that adds a file also adds its F: line, and the sender as M:.
+maintainers() {
+	local idx=$1 line entry=
+	while IFS= read -r line; do
+		case "$line" in
+		'#'*) continue ;;
+		F:$'\t'*) [ -n "$(GIT_INDEX_FILE=$idx g ls-files -- "${line#F:?}" | head -1)" ] || continue ;;
+		*@SENDER@*) [ -n "$sender" ] || continue; line=${line/@SENDER@/$sender} ;;
+		esac
+		entry+=$line$'\n'
+	done < "$TOP/patches/maintainers-entry"
+	grep -q '^F:' <<< "$entry" || return 0
+	GIT_INDEX_FILE=$idx g update-index --cacheinfo "100644,$(GIT_INDEX_FILE=$idx g show :MAINTAINERS |
+		python3 "$TOP/workbench/maintainers.py" "$entry" | g hash-object -w --stdin),MAINTAINERS"
+}
+
 # build_commit PARENT DIR: prints the id of a commit that applies DIR on PARENT.
 build_commit() {
 	local parent=$1 dir=$2 idx f mode
@@ -54,6 +73,7 @@ build_commit() {
 		GIT_INDEX_FILE=$idx g apply --cached --whitespace=nowarn "$f" ||
 			die "$(basename "$dir")/$BASE.diff does not apply to $base_subject"
 	fi
+	maintainers "$idx"
 	g commit-tree "$(GIT_INDEX_FILE=$idx g write-tree)" -p "$parent" -F "$dir/message"
 	rm -f "$idx"
 }
