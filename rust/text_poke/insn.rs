@@ -28,12 +28,13 @@ pub const TWO_BYTE: u8 = 0x0f;
 pub const NOP2: [u8; 2] = [0x66, 0x90];
 /// The 5-byte NOP of x86-64 kernels (`x86_nops[5]`): `nopl 0x0(%rax,%rax,1)`.
 pub const NOP5: [u8; 5] = [0x0f, 0x1f, 0x44, 0x00, 0x00];
-/// `cs cs cs xor %eax,%eax`: what a call to `__static_call_return0` becomes.
+/// `xor %eax,%eax` with three `cs` prefixes: what a call to
+/// `__static_call_return0` becomes.
 pub const XOR5RAX: [u8; 5] = [0x2e, 0x2e, 0x2e, 0x31, 0xc0];
 /// `ud1 (%edx),%rdi`: what a call to `__WARN_trap` becomes (`warninsn` of
 /// `static_call.c`; the trap handler's `decode_bug()` knows it).
 pub const WARNINSN: [u8; 5] = [0x67, 0x48, 0x0f, 0xb9, 0x3a];
-/// `ds ds movb $0,(%rdi)`: what a call to the native spinlock unlock,
+/// `movb $0,(%rdi)` with two `ds` prefixes: what a call to the native spinlock unlock,
 /// `__raw_callee_save___native_queued_spin_unlock`, becomes with
 /// `PARAVIRT_SPINLOCKS` (`unlockinsn` of `static_call.c`, x86-64).
 pub const UNLOCKINSN: [u8; 5] = [0x3e, 0x3e, 0xc6, 0x07, 0x00];
@@ -61,12 +62,12 @@ pub enum Insn {
     Nop2,
     /// The 5-byte NOP.
     Nop5,
-    /// `cs cs cs xor %eax,%eax`.
+    /// `xor %eax,%eax` with three `cs` prefixes, [`XOR5RAX`].
     Xor5Rax,
     /// `ud1 (%edx),%rdi`, [`WARNINSN`]: an inline `__WARN_trap`.
     Warn5,
-    /// `ds ds movb $0,(%rdi)`, [`UNLOCKINSN`]: an inline native spinlock
-    /// unlock.
+    /// `movb $0,(%rdi)` with two `ds` prefixes, [`UNLOCKINSN`]: an inline
+    /// native spinlock unlock.
     Unlock5,
 }
 

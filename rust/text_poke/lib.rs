@@ -13,10 +13,10 @@
 //!
 //! - [`insn`]: decode and encode CALL, JMP, Jcc (all 16 conditions, rel8 and
 //!   rel32), RET, INT3, the 2- and 5-byte NOPs and the three 5-byte forms
-//!   that a call site becomes inline: `cs cs cs xor %eax,%eax`
-//!   (`__static_call_return0`), `ud1 (%edx),%rdi` (`__WARN_trap`) and
-//!   `ds ds movb $0,(%rdi)` (the native spinlock unlock); displacements are
-//!   range checked.
+//!   that a call site becomes inline: `xor %eax,%eax` with three `cs`
+//!   prefixes (`__static_call_return0`), `ud1 (%edx),%rdi` (`__WARN_trap`)
+//!   and `movb $0,(%rdi)` with two `ds` prefixes (the native spinlock
+//!   unlock); displacements are range checked.
 //! - [`cond`]: evaluate a condition code against `EFLAGS`.
 //! - [`emulate`]: what an INT3 handler does for the instruction being patched
 //!   under it (new instruction pointer, push or pop).

@@ -92,7 +92,8 @@ pub const fn expected(tail: bool, tramp: bool) -> &'static core::ffi::CStr {
         (true, _) => c"jmp.d32 or ret, then ud1 %esp,%ecx (0f b9 cc)",
         (false, true) => c"jmp.d32, ret or jcc.d32",
         (false, false) => {
-            c"call.d32, nopl (0f 1f 44 00 00), cs cs cs xor %eax,%eax, ud1 (%edx),%rdi or ds ds movb $0,(%rdi)"
+            c"call.d32, nopl (0f 1f 44 00 00), xor %eax,%eax (2e 2e 2e 31 c0), \
+              ud1 (%edx),%rdi or movb $0,(%rdi) (3e 3e c6 07 00)"
         }
     }
 }

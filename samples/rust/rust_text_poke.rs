@@ -509,7 +509,9 @@ impl kernel::Module for RustTextPoke {
             && misplaced == 0
             && trapped > 0;
         pr_info!(
-            "{}: {} updates of 16 Jcc.d32 sites, {} calls ({} during updates; A {}, B {}, none {}), {} INT3 traps emulated, {} wrong, {} unseen updates, {} updates not in the site text, module-init patching {}/512, counts {}\n",
+            "{}: {} updates of 16 Jcc.d32 sites, {} calls ({} during updates; \
+             A {}, B {}, none {}), {} INT3 traps emulated, {} wrong, {} unseen updates, \
+             {} updates not in the site text, module-init patching {}/512, counts {}\n",
             if pass { "PASS" } else { "FAIL" },
             updates,
             calls,

@@ -2,7 +2,7 @@
 
 //! C entry points of the Rust `text_poke` crate for x86 live patching.
 //!
-//! C header: [`arch/x86/include/asm/text-poke-insn.h`](srctree/arch/x86/include/asm/text-poke-insn.h)
+//! C header: [`arch/x86/include/asm/text-poke-insn.h`]
 //!
 //! With `CONFIG_X86_TEXT_POKE_RUST` these implement the text patching
 //! decisions that the header declares, in place of the C ones of
@@ -17,6 +17,8 @@
 //! The two INT3-path functions live in `.noinstr.text` and everything they use
 //! from the crate is `#[inline(always)]`, so nothing instrumentable runs there.
 //! This file is built for x86-64 only: `c_ulong` and addresses are 64 bits.
+//!
+//! [`arch/x86/include/asm/text-poke-insn.h`]: srctree/arch/x86/include/asm/text-poke-insn.h
 
 use core::mem::{offset_of, size_of};
 use kernel::ffi::{c_char, c_int, c_uint, c_ulong};

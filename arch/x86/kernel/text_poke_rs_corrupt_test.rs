@@ -220,7 +220,8 @@ fn check_badtramp() -> bool {
     let pass = before == after && func == a && (first, second) == (1, 1);
     let said = |same: bool| if same { "unchanged" } else { "CHANGED" };
     pr_info!(
-        "{}: bad trampoline: update refused, key {}, trampoline {:02x?} {}, site {:02x?} {}, calls landed {} {} (want 1 1)\n",
+        "{}: bad trampoline: update refused, key {}, trampoline {:02x?} {}, \
+         site {:02x?} {}, calls landed {} {} (want 1 1)\n",
         if pass { "PASS" } else { "FAIL" },
         said(func == a),
         tramp,

@@ -17,13 +17,13 @@
 
 #include <kunit/test.h>
 #include <linux/kprobes.h>
+#include <linux/linkage.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
+#include <linux/string_choices.h>
 #include <linux/unaligned.h>
 #include <asm/ibt.h>
 #include <asm/irqflags.h>
-#include <asm/linkage.h>
-#include <asm/text-patching.h>
 #include <asm/text-poke-insn-c.h>
 
 /*
@@ -44,9 +44,9 @@ unsigned long text_poke_rs_traps(void)
 	unsigned long sum = 0;
 	int cpu;
 
-	/* Racy by design: a sum of counters that other CPUs keep adding to. */
+	/* A sum of counters that other CPUs keep adding to. */
 	for_each_possible_cpu(cpu)
-		sum += data_race(per_cpu(text_poke_rs_trap_count, cpu));
+		sum += data_race(per_cpu(text_poke_rs_trap_count, cpu)); /* racy by design */
 	return sum;
 }
 EXPORT_SYMBOL_GPL(text_poke_rs_traps);
@@ -536,8 +536,8 @@ static void sc_patch_vs_c(struct kunit *test)
 			}
 		}
 	}
-	kunit_info(test, "%u patches agree; return thunk %s", cases,
-		   cpu_wants_rethunk() ? "in use" : "not in use");
+	kunit_info(test, "%u patches agree, return thunk in use: %s", cases,
+		   str_yes_no(cpu_wants_rethunk()));
 	KUNIT_EXPECT_GE(test, cases, 2 * ARRAY_SIZE(sc_forms));
 }
 
@@ -684,8 +684,8 @@ static void static_call_sites(struct kunit *test)
 			continue;
 		count[i]++;
 		if (insn[0] == 0x0f && (insn[1] & 0xf0) == 0x80)
-			pr_debug("static_call_sites: conditional tail call at %pS: j%s key %px -> %ps\n",
-				 insn, cc_name[insn[1] & 0xf],
+			pr_debug("%s: conditional tail call at %pS: j%s key %pS -> %ps\n",
+				 __func__, insn, cc_name[insn[1] & 0xf],
 				 (void *)(key & ~STATIC_CALL_SITE_FLAGS),
 				 (void *)(insn + 6 + (s32)get_unaligned_le32(insn + 2)));
 	}
@@ -831,4 +831,5 @@ static struct kunit_suite text_poke_rs_suite = {
 	.name = "x86_text_poke_rs",
 	.test_cases = text_poke_rs_cases,
 };
+
 kunit_test_suite(text_poke_rs_suite);

@@ -54,9 +54,9 @@ struct text_poke_sc_patch {
  */
 struct text_poke_sc_env {
 	unsigned long func;
-	unsigned long ret0;		/* __static_call_return0: cs cs cs xor */
+	unsigned long ret0;		/* __static_call_return0: xor, CS prefixed */
 	unsigned long warn;		/* __WARN_trap: ud1 (%edx),%rdi */
-	unsigned long unlock;		/* native unlock: ds ds movb $0,(%rdi) */
+	unsigned long unlock;		/* native unlock: movb $0,(%rdi), DS prefixed */
 	unsigned long ret;		/* __static_call_return */
 	unsigned long rethunk_at;	/* x86_return_thunk if wanted here */
 	unsigned long rethunk;		/* x86_return_thunk if wanted at all */
@@ -101,10 +101,12 @@ int text_poke_rs_sc_patch(const u8 *insn, unsigned int type,
 			  struct text_poke_sc_patch *p);
 #define text_poke_sc_patch(insn, type, func, p)				\
 ({									\
+	const u8 *__tp_insn = (insn);					\
+	unsigned int __tp_type = (type);				\
 	struct text_poke_sc_env __env;					\
 									\
-	text_poke_sc_env(&__env, insn, type, func);			\
-	text_poke_rs_sc_patch(insn, type, &__env, p);			\
+	text_poke_sc_env(&__env, __tp_insn, __tp_type, func);		\
+	text_poke_rs_sc_patch(__tp_insn, __tp_type, &__env, p);		\
 })
 int text_poke_classify(const u8 *text, const u8 *emulate, unsigned int len,
 		       u8 *opcode, s32 *disp);
