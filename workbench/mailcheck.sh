@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mailcheck.sh CHECK: the checks of the mails that series.sh --check wrote
+# to $BUILD/series/ (make check runs both):
+#   checkpatch  scripts/checkpatch.pl --strict on every mail: what it says
+#               must be exactly what the cover letter lists under
+#               "checkpatch.pl --strict leaves these" for this base (file,
+#               type and count per patch), and, since --check mails carry
+#               no sign-off, one MISSING_SIGN_OFF per patch
+#   am          git am of the mails onto a freshly unpacked Debian tree
+#               gives the tree of branch series, object for object
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/series
+mapfile -t mails < <(ls "$out"/0[0-9][0-9][0-9]-*.patch 2>/dev/null)
+[ "${#mails[@]}" -gt 1 ] || die "no mails in $out: run workbench/series.sh --check"
+n=$(( ${#mails[@]} - 1 ))
+
+case "$1" in
+checkpatch)
+	# The list in the cover letter: "  K/N FILE TYPE xCOUNT: reason".
+	listed=$(sed -n '/^checkpatch.pl --strict leaves these/,$p' "${mails[0]}" |
+		 sed -nE 's#^  ([0-9]+)/([0-9]+) (\S+) ([A-Z_]+) x([0-9]+): .*#\1 \3 \4 \5#p' | sort)
+	found= totals=
+	for i in $(seq 1 "$n"); do
+		m=${mails[$i]}
+		res=$(cd "$SRC" && perl scripts/checkpatch.pl --strict --terse --show-types --showfile "$m" 2>&1) || true
+		! echo "$res" | grep -E 'Traceback|Error|not found' | grep -v ': ERROR:' ||
+			die "checkpatch did not run cleanly on $(basename "$m")"
+		total=$(cd "$SRC" && perl scripts/checkpatch.pl --strict -q "$m" 2>/dev/null | grep '^total:' || true)
+		totals+="  $i/$n $(basename "$m"): ${total:-no error, no warning}"$'\n'
+		sob=$(echo "$res" | grep -c ':MISSING_SIGN_OFF:' || true)
+		[ "$sob" = 1 ] || die "$(basename "$m"): $sob MISSING_SIGN_OFF, want 1 (mails of --check have no sign-off)"
+		found+=$(echo "$res" | grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK):' | grep -v ':MISSING_SIGN_OFF:' |
+			 sed -E 's#^([^:]*):[0-9]+: [A-Z]+:([A-Z_]+):.*#\1 \2#' |
+			 awk -v i="$i" '{ f = $1; sub(/.*\//, "", f); if (f == "") f = "-"; c[f " " $2]++ }
+				END { for (k in c) print i, k, c[k] }')$'\n'
+	done
+	found=$(echo "$found" | sed '/^$/d' | sort)
+	printf '%s' "$totals"
+	if [ "$found" != "$listed" ]; then
+		echo "checkpatch says (patch file type count):"; echo "$found" | sed 's/^/  /'
+		echo "the cover letter lists:"; echo "$listed" | sed 's/^/  /'
+		die "checkpatch --strict and the cover letter's list differ"
+	fi
+	echo "checkpatch --strict: $n patches; besides the missing sign-off of --check, only what the cover letter lists ($(echo "$listed" | awk '{ s += $4 } END { print s + 0 }') remarks, each with its reason)"
+	;;
+am)
+	tarball=$(ls /usr/src/linux-source-$BASE.tar.* | head -1)
+	d=$BUILD/am
+	rm -rf "$d"
+	mkdir -p "$d"
+	tar -xf "$tarball" -C "$d" --strip-components=1
+	local_ident
+	export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+	ga() { git -C "$d" "$@"; }
+	ga init -q
+	ga add -A -f .
+	ga commit -q -m "$(basename "$tarball")" --no-verify
+	[ "$(ga rev-parse HEAD^{tree})" = "$(git -C "$SRC" rev-parse base^{tree})" ] ||
+		die "the fresh tree is not the workbench's base"
+	ga am -q "${mails[@]:1}" || { ga am --abort || true; die "git am of the mails failed"; }
+	got=$(ga rev-parse HEAD^{tree}) want=$(git -C "$SRC" rev-parse series^{tree})
+	[ "$got" = "$want" ] || die "git am gives tree $got, series is $want"
+	echo "git am of $n mails onto a fresh $(basename "$tarball"): tree $got = series"
+	ga log --format='  %an: %s' "HEAD~$n..HEAD" | head -"$n"
+	rm -rf "$d"
+	;;
+*)
+	die "unknown check $1"
+	;;
+esac
