@@ -26,10 +26,10 @@ checkpatch)
 	found= totals=
 	for i in $(seq 1 "$n"); do
 		m=${mails[$i]}
-		res=$(cd "$SRC" && perl scripts/checkpatch.pl --strict --terse --show-types --showfile "$m" 2>&1) || true
+		res=$(cd "$SRC" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --terse --show-types --showfile "$m" 2>&1) || true
 		! echo "$res" | grep -E 'Traceback|Error|not found' | grep -v ': ERROR:' ||
 			die "checkpatch did not run cleanly on $(basename "$m")"
-		total=$(cd "$SRC" && perl scripts/checkpatch.pl --strict -q "$m" 2>/dev/null | grep '^total:' || true)
+		total=$(cd "$SRC" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict -q "$m" 2>/dev/null | grep '^total:' || true)
 		totals+="  $i/$n $(basename "$m"): ${total:-no error, no warning}"$'\n'
 		sob=$(echo "$res" | grep -c ':MISSING_SIGN_OFF:' || true)
 		[ "$sob" = 1 ] || die "$(basename "$m"): $sob MISSING_SIGN_OFF, want 1 (mails of --check have no sign-off)"
