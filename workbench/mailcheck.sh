@@ -33,7 +33,8 @@ checkpatch)
 		totals+="  $i/$n $(basename "$m"): ${total:-no error, no warning}"$'\n'
 		sob=$(echo "$res" | grep -c ':MISSING_SIGN_OFF:' || true)
 		[ "$sob" = 1 ] || die "$(basename "$m"): $sob MISSING_SIGN_OFF, want 1 (mails of --check have no sign-off)"
-		found+=$(echo "$res" | grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK):' | grep -v ':MISSING_SIGN_OFF:' |
+		found+=$(echo "$res" | { grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK):' || true; } |
+			 { grep -v ':MISSING_SIGN_OFF:' || true; } |
 			 sed -E 's#^([^:]*):[0-9]+: [A-Z]+:([A-Z_]+):.*#\1 \2#' |
 			 awk -v i="$i" '{ f = $1; sub(/.*\//, "", f); if (f == "") f = "-"; c[f " " $2]++ }
 				END { for (k in c) print i, k, c[k] }')$'\n'
