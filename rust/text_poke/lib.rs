@@ -28,8 +28,8 @@
 //! The functions that the INT3 path uses ([`PokeLoc::emulate`],
 //! [`Cond::from_nibble`], [`Cond::taken`]) are `#[inline(always)]`, so that
 //! they are compiled into the `noinstr` caller and nothing instrumentable runs
-//! there; elsewhere the compiler decides. kbuild builds it as a kernel crate; the
-//! same files build with cargo for host tests (`Cargo.toml` beside this file).
+//! there; elsewhere the compiler decides. kbuild builds it as a kernel crate, and
+//! `make rusttest` runs its unit tests and doctests on the host.
 
 #![cfg_attr(not(test), no_std)]
 
