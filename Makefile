@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Workbench of the text_poke series: Debian's linux-source-6.12 plus our
-# patches, built with clang-19 -Os and Rust, booted under QEMU.
+# Workbench of the text_poke series: Debian's linux-source-7.3 (or 6.12, the
+# backport) plus our patches, built with clang-19 -Os and Rust, booted under
+# QEMU.
 #
 #   make          set up, apply the series, build, boot, print the summary
 #   make check    every test: host, kernel build, boot, in-kernel, reproducer
@@ -9,6 +10,8 @@
 #   make kunit    the KUnit suites with tools/testing/kunit/kunit.py
 #   make bench    the long runs: host test bench, kernel torture (README)
 #   make matrix   the series in 11 configurations, one line each (README)
+#   make series   the series as mails for LKML, signed off by you (README)
+#   make bisect-check  every commit of the series builds (README)
 #   make clean    remove build/
 #
 # Everything lands in build/ (ignored by git); see README.md.
@@ -18,7 +21,7 @@ export BUILD_ROOT ?= $(CURDIR)/build
 # BASE=7.3 (default, mainline) or BASE=6.12 (the LTS backport)
 export BASE ?= 7.3
 
-.PHONY: all setup tree kernel boot summary check repro kunit hosttest bench matrix baseline clean
+.PHONY: all setup tree kernel boot summary check repro kunit hosttest bench matrix series bisect-check baseline clean
 
 all: setup tree kernel boot summary
 
@@ -45,6 +48,14 @@ bench: setup
 
 matrix: tree
 	@bash $(WB)/matrix.sh $(M)
+
+# The mails: SERIES_FROM="Name <address>" if git config has no identity,
+# SERIES_TRAILERS for tags of your own (README.md).
+series: tree
+	@bash $(WB)/series.sh
+
+bisect-check: tree
+	@bash $(WB)/bisect.sh
 
 repro: tree
 	@bash $(WB)/repro.sh

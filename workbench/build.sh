@@ -6,8 +6,9 @@
 # Configure (tinyconfig + workbench/textpoke.config + extra lines or fragment
 # files, each F.config followed by F-$BASE.config if there is one) and build
 # $SRC into $BUILD/NAME (default: out). Fails when a requested option did not
-# make it into .config, and when objtool reports a warning that the base tree
-# does not have (workbench/objtool-baseline.txt).
+# make it into .config (with BUILD_ALLOW_UNKNOWN=1, an option that no Kconfig
+# of $SRC defines is let go), and when objtool reports a warning that the
+# base tree does not have (workbench/objtool-baseline.txt).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -54,6 +55,9 @@ while read -r line; do
 	grep -qxF "$want" "$OUT/.config" && continue
 	# =n is met too when the option does not exist with this configuration.
 	[ "${line#*=}" = n ] && ! grep -qE "(^| )$opt[= ]" "$OUT/.config" && continue
+	# make bisect-check: an early commit of the series lacks later options.
+	[ -n "${BUILD_ALLOW_UNKNOWN:-}" ] &&
+		! grep -rqE "^\s*(menu)?config ${opt#CONFIG_}\b" --include='Kconfig*' "$SRC" && continue
 	echo "ERROR: $line requested, .config has: $(grep -E "(^| )$opt[= ]" "$OUT/.config" || echo nothing)"
 	bad=1
 done < <(tac "$frag" | awk -F= '/^CONFIG_/ && !seen[$1]++')  # a later line overrides

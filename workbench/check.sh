@@ -4,8 +4,9 @@
 # `make check`: every test, each one a PASS or FAIL line, then the count.
 # Host tests first (seconds), then on 7.3 the kernel: build, static checks
 # of the sources and objects, boot, the boot report, the in-kernel tests,
-# KUnit, the reproducer and the cheapest configurations of make matrix; then
-# on 6.12 the build, the boot, its report and the corrupt-text test.
+# KUnit, the reproducer, the mails of make series (checkpatch, git am) and
+# the cheapest configurations of make matrix; then on 6.12 the build, the
+# boot, its report, the corrupt-text test, rusttest and the mails.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -52,6 +53,9 @@ run "7.3 kernel: our Rust objects reference no core::panicking symbol" bash "$R/
 run "7.3 kernel: INT3-path entry points sit in .noinstr.text" bash "$R/lint.sh" noinstr
 run "7.3 kernel: clippy on our Rust objects" bash "$R/lint.sh" clippy
 run "7.3 kernel: rustdoc builds" bash "$R/lint.sh" rustdoc
+run "7.3 kernel: make rusttest runs the crate's unit tests and doctests" bash "$R/lint.sh" rusttest
+run "7.3 source: make rustfmtcheck" bash "$R/lint.sh" rustfmtcheck
+run "7.3 docs: the series' page builds with Sphinx and docutils, no warning" bash "$R/lint.sh" docs
 TAIL=1 run "7.3 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "7.3 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kernel patched" \
@@ -66,6 +70,14 @@ TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel b
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
 	bash "$R/kunit-mutant.sh"
 run "7.3 repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
+# The mails of make series, rendered without sign-off (no identity needed).
+mails() {
+	run "$BASE mails: make series renders the series with cover letter, To and Cc" bash "$R/series.sh" --check
+	TAIL=12 run "$BASE mails: checkpatch --strict says only what the cover letter lists" \
+		bash "$R/mailcheck.sh" checkpatch
+	TAIL=3 run "$BASE mails: git am onto a fresh Debian tree gives the series tree" bash "$R/mailcheck.sh" am
+}
+mails
 # The cheapest configurations of make matrix: build-only, no Rust.
 TAIL=2 run "7.3 matrix: GCC with X86_TEXT_POKE_RUST=n builds" bash "$R/matrix.sh" gcc
 TAIL=2 run "7.3 matrix: i386 with static calls, jump labels and kprobes builds" bash "$R/matrix.sh" i386
@@ -84,4 +96,6 @@ TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
 	bash "$R/lint.sh" report
 TAIL=6 run "6.12 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
+run "6.12 kernel: make rusttest runs the crate's unit tests and doctests" bash "$R/lint.sh" rusttest
+mails
 finish

@@ -11,6 +11,10 @@
 #   w1       W=1 adds no warning: our objects have none, the upstream objects
 #            that the series changes none that the base tree's lack
 #   rustdoc  `make rustdoc` documents the text_poke crate
+#   rusttest `make rusttest` runs the crate's unit tests and doctests
+#   rustfmtcheck  `make rustfmtcheck` passes on the whole tree
+#   docs     the series' Documentation page builds with Sphinx and docutils
+#            without a warning about it
 #   scanner  scripts/text_poke_scan on made-up objects: good, bad, not ELF,
 #            not x86-64, missing
 #   report   the booted kernel's static call sites, as its KUnit case
@@ -145,6 +149,41 @@ rustdoc)
 	doc=$OUT/Documentation/output/rust/rustdoc/text_poke/index.html
 	[ -f "$doc" ] || die "no $doc"
 	echo "rustdoc: ${doc#$TOP/}"
+	;;
+rusttest)
+	# make rusttest: the crate's unit tests and doctests on the host, the
+	# kernel's way (the series adds rusttest-text_poke to rust/Makefile).
+	# -j1: the test binaries of other crates must not interleave with ours.
+	"${KMAKE[@]}" -j1 rusttest > "$LOGS/rusttest.log" 2>&1 || { tail -30 "$LOGS/rusttest.log"; exit 1; }
+	ours=$(awk '/RUSTC T  .*rust\/text_poke\/lib.rs$/ { u = 1 } /RUSTDOC T .*rust\/text_poke\/lib.rs$/ { d = 1 }
+		/^test result:/ { if (u) { print "unit", $0; u = 0 } else if (d) { print "doc", $0; d = 0 } }' "$LOGS/rusttest.log")
+	unit=$(echo "$ours" | grep -oP '^unit test result: ok\. \K[0-9]+ passed; 0 failed' || true)
+	doc=$(echo "$ours" | grep -oP '^doc test result: ok\. \K[0-9]+ passed; 0 failed' || true)
+	[ -n "$unit" ] && [ -n "$doc" ] || { echo "$ours"; die "no passing text_poke unit tests and doctests in $LOGS/rusttest.log"; }
+	! grep -E '^(warning|error)' "$LOGS/rusttest.log" || exit 1
+	echo "make rusttest: text_poke unit tests $unit, doctests $doc"
+	;;
+rustfmtcheck)
+	"${KMAKE[@]}" rustfmtcheck > "$LOGS/rustfmtcheck.log" 2>&1 || { head -30 "$LOGS/rustfmtcheck.log"; exit 1; }
+	echo "make rustfmtcheck: every Rust file of the tree formatted, ours included"
+	;;
+docs)
+	# The series' page with the kernel's documentation build (Sphinx,
+	# Debian's python3-sphinx: /usr/bin first, a pyenv python3 lacks it),
+	# only Documentation/arch/x86; and docutils alone, halting on any
+	# warning. Warnings of other pages in that directory are not ours.
+	page=Documentation/arch/x86/text-poke-rust.rst
+	PATH=/usr/bin:$PATH make -C "$SRC" O="$BUILD/docs" SPHINXDIRS=arch/x86 htmldocs \
+		> "$LOGS/htmldocs.log" 2>&1 || { tail -20 "$LOGS/htmldocs.log"; die "make htmldocs failed"; }
+	! grep -E 'text-poke-rust|arch/x86/index' "$LOGS/htmldocs.log" | grep -iE 'warning|error' ||
+		die "Sphinx warns about the series' page (log $LOGS/htmldocs.log)"
+	html=$BUILD/docs/Documentation/output/arch/x86/text-poke-rust.html
+	[ -f "$html" ] || die "no $html"
+	grep -q 'text-poke-rust.html' "$BUILD/docs/Documentation/output/arch/x86/index.html" ||
+		die "the x86 index does not link the page"
+	PATH=/usr/bin:$PATH rst2html --halt=2 --report=2 "$SRC/$page" > /dev/null ||
+		die "docutils warns about $page"
+	echo "make htmldocs SPHINXDIRS=arch/x86: $(basename "$html") built and in the x86 index, no warning about it; rst2html --halt=2 clean"
 	;;
 scanner)
 	d=$BUILD_ROOT/scan-test

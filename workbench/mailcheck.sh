@@ -8,8 +8,9 @@
 #               "checkpatch.pl --strict leaves these" for this base (file,
 #               type and count per patch), and, since --check mails carry
 #               no sign-off, one MISSING_SIGN_OFF per patch
-#   am          git am of the mails onto a freshly unpacked Debian tree
-#               gives the tree of branch series, object for object
+#   am          b4 am of the thread and git am of its result onto a freshly
+#               unpacked Debian tree give the tree of branch series, object
+#               for object
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -62,12 +63,28 @@ am)
 	ga commit -q -m "$(basename "$tarball")" --no-verify
 	[ "$(ga rev-parse HEAD^{tree})" = "$(git -C "$SRC" rev-parse base^{tree})" ] ||
 		die "the fresh tree is not the workbench's base"
-	ga am -q "${mails[@]:1}" || { ga am --abort || true; die "git am of the mails failed"; }
+	# As a maintainer takes a series: b4 am of the thread (from a local
+	# mbox, offline) to an am-ready mbox, then git am. b4 0.12 cannot read
+	# a folded From: header, which git format-patch writes for long
+	# names: the local mbox has its headers unfolded.
+	python3 - "${mails[@]}" > "$d.mbox" <<'PY'
+import sys
+for path in sys.argv[1:]:
+    head, _, body = open(path).read().partition("\n\n")
+    sys.stdout.write(head.replace("\n ", " ") + "\n\n" + body)
+PY
+	msgid=$(grep -m1 -oP '^Message-ID: <\K[^>]+' "${mails[0]}")
+	rm -rf "$d.b4"; mkdir -p "$d.b4"
+	(cd "$BUILD" && b4 --offline-mode -n am -C -m "$d.mbox" -o "$d.b4" "$msgid") > "$LOGS/b4-am.log" 2>&1 ||
+		{ cat "$LOGS/b4-am.log"; die "b4 am of the thread failed"; }
+	grep -q "^Total patches: $n\$" "$LOGS/b4-am.log" || { cat "$LOGS/b4-am.log"; die "b4 am did not find the $n patches"; }
+	! grep -E 'WARNING|ERROR|missing' "$LOGS/b4-am.log" || die "b4 am warns (log $LOGS/b4-am.log)"
+	ga am -q "$d.b4"/*.mbx || { ga am --abort || true; die "git am of b4's mbox failed"; }
 	got=$(ga rev-parse HEAD^{tree}) want=$(git -C "$SRC" rev-parse series^{tree})
 	[ "$got" = "$want" ] || die "git am gives tree $got, series is $want"
-	echo "git am of $n mails onto a fresh $(basename "$tarball"): tree $got = series"
+	echo "b4 am of the thread, git am onto a fresh $(basename "$tarball"): tree $got = series"
 	ga log --format='  %an: %s' "HEAD~$n..HEAD" | head -"$n"
-	rm -rf "$d"
+	rm -rf "$d" "$d.b4" "$d.mbox"
 	;;
 *)
 	die "unknown check $1"
