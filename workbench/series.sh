@@ -30,8 +30,6 @@ g() { git -C "$SRC" "$@"; }
 [ "$(g rev-parse -q --verify series)" ] || die "no branch series in $SRC: run make tree"
 cover=$TOP/patches/cover-letter
 out=$BUILD/series
-rm -rf "$out"
-mkdir -p "$out"
 
 # The cover letter: "Subject:" and "Version:" lines, an empty line, the
 # text. "@@ BASE" ... "@@" blocks are for that base alone.
@@ -76,6 +74,9 @@ message() {  # COMMIT: its message with the trailers of the mail
 		echo "$links"
 	} | sed '/^$/d'
 }
+
+rm -rf "$out"
+mkdir -p "$out"
 
 # Branch "mail": the series again, same trees, the sender as author.
 local_ident
