@@ -3,7 +3,8 @@
 #
 # mailcheck.sh CHECK: the checks of the mails that series.sh --check wrote
 # to $BUILD/series/ (make check runs both):
-#   checkpatch  scripts/checkpatch.pl --strict on every mail: what it says
+#   checkpatch  no host-only file (Cargo, cargo tests) in the mails, and
+#               scripts/checkpatch.pl --strict on every mail: what it says
 #               must be exactly what the cover letter lists under
 #               "checkpatch.pl --strict leaves these" for this base (file,
 #               type and count per patch), and, since --check mails carry
@@ -21,6 +22,9 @@ n=$(( ${#mails[@]} - 1 ))
 
 case "$1" in
 checkpatch)
+	# The kernel gets no host-only files: no Cargo manifest, no cargo tests.
+	host=$(grep -hE '^diff --git a/\S*(Cargo\.(toml|lock)|text_poke/(tests|fuzz)/)' "${mails[@]:1}" || true)
+	[ -z "$host" ] || die "host-only files in the mails: $host"
 	# The list in the cover letter: "  K/N FILE TYPE xCOUNT: reason".
 	listed=$(sed -n '/^checkpatch.pl --strict leaves these/,$p' "${mails[0]}" |
 		 sed -nE 's#^  ([0-9]+)/([0-9]+) (\S+) ([A-Z_]+) x([0-9]+): .*#\1 \3 \4 \5#p' | sort)
