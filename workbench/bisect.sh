@@ -21,8 +21,10 @@ for i in "${!commits[@]}"; do
 	git -C "$wt" checkout -q --detach "$c"
 	t=$(date +%s)
 	rm -f "$BUILD/bisect/textpoke.config"  # configure again: Kconfig changed
-	SRC=$wt BUILD_ALLOW_UNKNOWN=1 bash "$TOP/workbench/build.sh" bisect "$TOP/workbench/series.config" |
-		grep -vE '^    [0-9]+ s: ' || die "commit $((i + 1)) does not build: $(git -C "$SRC" log -1 --format='%h %s' "$c")"
+	SRC=$wt BUILD_ALLOW_UNKNOWN=1 bash "$TOP/workbench/build.sh" bisect "$TOP/workbench/series.config" \
+		> "$LOGS/bisect-step.log" 2>&1 ||
+		{ tail -20 "$LOGS/bisect-step.log"; die "commit $((i + 1)) does not build: $(git -C "$SRC" log -1 --format='%h %s' "$c")"; }
+	grep -vE '^    [0-9]+ s: ' "$LOGS/bisect-step.log" || true
 	info "$(( $(date +%s) - t )) s; X86_TEXT_POKE_RUST: $(grep -E '^(# )?CONFIG_X86_TEXT_POKE_RUST[= ]' "$BUILD/bisect/.config" || echo 'not defined yet')"
 done
 echo "make bisect-check: all ${#commits[@]} commits of the $BASE series build, $(( $(date +%s) - t0 )) s"

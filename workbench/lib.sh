@@ -143,6 +143,21 @@ sender() {
 	[ -z "$name" ] || [ -z "$email" ] || echo "$name <$email>"
 }
 
+# sendable "Name <address>": the address can take mail, so a Signed-off-by
+# with it can be asked about: not in a domain reserved by RFC 2606/6761
+# (example, invalid, test, localhost) and not a noreply address.
+sendable() {
+	local addr domain
+	addr=$(echo "$1" | sed -n 's/.*<\(.*\)>$/\1/p' | tr 'A-Z' 'a-z')
+	domain=${addr#*@}
+	[ -n "$addr" ] && [ "$domain" != "$addr" ] || return 1
+	case ".$domain" in
+	*.example|*.invalid|*.test|*.localhost|.localhost|*.example.com|.example.com|*.example.org|.example.org|*.example.net|.example.net) return 1 ;;
+	esac
+	case "$addr" in *noreply*|*no-reply*) return 1 ;; esac
+	return 0
+}
+
 # local_ident: the identity of the commits in $SRC, which stay on this
 # machine: the sender's, or without one the login and host name, the identity
 # git itself falls back to. make series never mails it (it needs sender()).

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mailcheck.sh CHECK: the checks of the mails that series.sh --check wrote
-# to $BUILD/series/ (make check runs both):
+# to $BUILD/series-check/ (make check runs both):
 #   checkpatch  no host-only file (Cargo, cargo tests) in the mails, and
 #               scripts/checkpatch.pl --strict on every mail: what it says
 #               must be exactly what the cover letter lists under
@@ -15,7 +15,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=$BUILD/series
+out=$BUILD/series-check
 mapfile -t mails < <(ls "$out"/0[0-9][0-9][0-9]-*.patch 2>/dev/null)
 [ "${#mails[@]}" -gt 1 ] || die "no mails in $out: run workbench/series.sh --check"
 n=$(( ${#mails[@]} - 1 ))

@@ -2,19 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # series.sh [--check]: the series of $BASE as mails, ready for git send-email
-# or b4, in $BUILD/series/ (ignored by git). Nothing is sent.
+# or b4, in $BUILD/series/ (ignored by git). Nothing is sent. With --check
+# (make check) they go to $BUILD/series-check/ instead, without sign-off.
 #
 #   - the commits of base..series, authored by the sender and signed off by
 #     them, with the trailers of $SERIES_TRAILERS, in the tip tree's order;
 #   - a cover letter from patches/cover-letter (its "@@ BASE" blocks for
 #     this base only), with git's shortlog and diffstat;
-#   - To: the maintainers, Cc: reviewers and lists, per mail, from the
-#     kernel's scripts/get_maintainer.pl; the cover letter gets them all.
+#   - To: the maintainers, Cc: reviewers and lists, from the kernel's
+#     scripts/get_maintainer.pl for every patch and for the files that the
+#     cover letter's "Also-for:" line names; every mail gets all of them, so
+#     that each reader sees the whole series.
 #
 # The sender is $SERIES_FROM ("Full Name <address>") or git config
-# user.name/user.email (lib.sh: sender()); without one this stops. With
-# --check (make check) the mails carry no sign-off and need no identity:
-# they are rendered for checkpatch and the git am round trip only.
+# user.name/user.email (lib.sh: sender()); without one, or with an address
+# nobody can write to (lib.sh: sendable()), this stops. So it does without
+# an Assisted-by: trailer (Documentation/process/coding-assistants.rst) in
+# $SERIES_TRAILERS, unless SERIES_ASSISTED_BY=none says that no tool helped
+# with what you send. With --check the mails carry no sign-off and need no
+# identity: they are rendered for checkpatch and the git am round trip only.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,13 +29,18 @@ check=
 sender=$(sender) || exit 1
 if [ -z "$check" ] && [ -z "$sender" ]; then
 	die "no sender identity: set git config user.name and user.email, or
-       make series SERIES_FROM='Full Name <address@example.org>'
+       make series SERIES_FROM='Full Name <you@your.domain>'
        (the mails' From: and Signed-off-by: are the sender's; see README.md)"
+fi
+if [ -z "$check" ] && ! sendable "$sender"; then
+	die "'$sender' cannot sign off: its address is reserved or does not take mail
+       (example, invalid, test, localhost or noreply); give your own:
+       make series SERIES_FROM='Full Name <you@your.domain>'"
 fi
 g() { git -C "$SRC" "$@"; }
 [ "$(g rev-parse -q --verify series)" ] || die "no branch series in $SRC: run make tree"
 cover=$TOP/patches/cover-letter
-out=$BUILD/series
+out=$BUILD/series${check:+-check}
 
 # The cover letter: "Subject:" and "Version:" lines, an empty line, the
 # text. "@@ BASE" ... "@@" blocks are for that base alone.
@@ -50,11 +61,20 @@ for ((v = 2; v <= version; v++)); do
 		die "patches/cover-letter: Version $version needs a 'Changes in v$v:' section"
 done
 
-# Trailers, in the order of Documentation/process/maintainer-tip.rst: the
-# sender's own tags before their Signed-off-by, tags given by others after
-# it, Link: last.
-AFTER_SOB='^(Tested-by|Reviewed-by|Acked-by|Cc):'
+# Trailers, in the order of Documentation/process/maintainer-tip.rst (its
+# list first, other tags such as Assisted-by: before the Signed-off-by),
+# Link: last. SERIES_TRAILERS go on every patch: tags for one patch, such as
+# a Reviewed-by:, belong on that commit (b4 trailers -u collects them).
+TAG_ORDER=(Fixes Reported-by Closes Originally-by Suggested-by Co-developed-by
+	   '*' Signed-off-by Tested-by Reviewed-by Acked-by Cc Link)
 extra=$(printf '%s\n' "${SERIES_TRAILERS:-}" | sed '/^[[:space:]]*$/d')
+if [ -z "$check" ] && ! echo "$extra" | grep -q '^Assisted-by: ' && [ "${SERIES_ASSISTED_BY:-}" != none ]; then
+	die "no Assisted-by: trailer. This series was written with the help of coding tools:
+       Documentation/process/coding-assistants.rst asks for
+       make series SERIES_TRAILERS='Assisted-by: LLM [TOOL1] [TOOL2]'
+       (LLM the assistant, the TOOLs the analysis tools used, as that file says)
+       (SERIES_ASSISTED_BY=none only if no tool helped with what you send)"
+fi
 if [ -n "$extra" ]; then
 	bad=$(echo "$extra" | grep -vE '^[A-Z][A-Za-z-]*: .+' || true)
 	[ -z "$bad" ] || die "SERIES_TRAILERS: not 'Tag: value': $bad"
@@ -68,11 +88,22 @@ message() {  # COMMIT: its message with the trailers of the mail
 	body=$(echo "$msg" | grep -vE '^Link: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')
 	printf '%s\n\n' "$body"
 	{
-		echo "$extra" | grep -vE "$AFTER_SOB" || true
+		echo "$extra"
 		[ -n "$check" ] || echo "Signed-off-by: $sender"
-		echo "$extra" | grep -E "$AFTER_SOB" || true
 		echo "$links"
-	} | sed '/^$/d'
+	} | sed '/^$/d' | tag_sort
+}
+# tag_sort: trailers in TAG_ORDER, the given order kept within one tag.
+tag_sort() {
+	local i t line rank star
+	while IFS= read -r line; do
+		t=${line%%:*} rank=
+		for i in "${!TAG_ORDER[@]}"; do
+			[ "${TAG_ORDER[$i]}" != "$t" ] || rank=$i
+			[ "${TAG_ORDER[$i]}" != '*' ] || star=$i
+		done
+		printf '%02d\t%s\n' "${rank:-$star}" "$line"
+	done | sort -s -n -k1,1 | cut -f2-
 }
 
 rm -rf "$out"
@@ -107,7 +138,7 @@ EOF
 # tarball has no history: no git-based guesses.
 gm() { (cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 	--no-rolestats --no-multiline --separator ', ' "$@"); }
-people() {  # ROLE FILES...: the maintainers (to) or reviewers and lists (cc)
+people() {  # ROLE ARGS...: the maintainers (to) or reviewers and lists (cc)
 	local role=$1; shift
 	case $role in
 	to) gm --m --no-r --no-l "$@" ;;
@@ -117,25 +148,27 @@ people() {  # ROLE FILES...: the maintainers (to) or reviewers and lists (cc)
 # header FILE NAME LIST: add a folded "NAME: a,\n b" header to FILE's header.
 header() {
 	[ -n "$3" ] || return 0
-	python3 - "$@" <<'EOF'
+	python3 - "$@" <<'PY'
 import sys
 path, name, people = sys.argv[1], sys.argv[2], sys.argv[3].split("\n")
 mail = open(path).read()
 head, _, rest = mail.partition("\n\n")
 head += "\n" + name + ": " + ",\n ".join(people)
 open(path, "w").write(head + "\n\n" + rest)
-EOF
+PY
 }
 patches=("$out"/0[0-9][0-9][0-9]-*.patch)
-for p in "${patches[@]:1}"; do
-	to=$(people to "$p")
-	header "$p" To "$to"
-	header "$p" Cc "$(people cc "$p" | grep -vxF -f <(echo "$to") || true)"
+mapfile -t also < <(cover_field Also-for | tr ' ' '\n' | sed '/^$/d')
+for f in "${also[@]}"; do [ -e "$SRC/$f" ] || die "patches/cover-letter: Also-for: $f does not exist"; done
+to_all=$( { for p in "${patches[@]:1}"; do people to "$p"; done
+	    for f in "${also[@]}"; do people to -f "$f"; done; } | sort -u)
+cc_all=$( { for p in "${patches[@]:1}"; do people cc "$p"; done
+	    for f in "${also[@]}"; do people cc -f "$f"; done; } | sort -u |
+	  grep -vxF -f <(echo "$to_all") || true)
+for p in "${patches[@]}"; do
+	header "$p" To "$to_all"
+	header "$p" Cc "$cc_all"
 done
-to_all=$(for p in "${patches[@]:1}"; do people to "$p"; done | sort -u)
-cc_all=$(for p in "${patches[@]:1}"; do people cc "$p"; done | sort -u | grep -vxF -f <(echo "$to_all") || true)
-header "$first" To "$to_all"
-header "$first" Cc "$cc_all"
 
 info "$n patches and a cover letter, [$prefix 0/$n], in ${out#$TOP/}:"
 for p in "${patches[@]}"; do info "  $(basename "$p")"; done

@@ -20,7 +20,9 @@ DEB_VERSION=$(dpkg-query -W -f='${Version}' linux-source-$BASE)
 
 # The commits are the sender's (lib.sh: local_ident), with fixed dates.
 local_ident
-sender=$(sender)
+# The MAINTAINERS entry names the sender only with an address that takes mail.
+maintainer=$(sender)
+sendable "$maintainer" || maintainer=
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 g() { git -C "$SRC" "$@"; }
 
@@ -41,14 +43,15 @@ info "base: $(make -s -C "$SRC" kernelversion) ($base_subject)"
 
 # maintainers IDX: the series' MAINTAINERS entry (patches/maintainers-entry)
 # into index IDX, with the F: lines of the files that exist there, so that
-# each commit that adds a file also adds its F: line, and the sender as M:.
+# each commit that adds a file also adds its F: line, and the sender as M:
+# (without a sendable address, no M: line).
 maintainers() {
 	local idx=$1 line entry=
 	while IFS= read -r line; do
 		case "$line" in
 		'#'*) continue ;;
 		F:$'\t'*) [ -n "$(GIT_INDEX_FILE=$idx g ls-files -- "${line#F:?}" | head -1)" ] || continue ;;
-		*@SENDER@*) [ -n "$sender" ] || continue; line=${line/@SENDER@/$sender} ;;
+		*@SENDER@*) [ -n "$maintainer" ] || continue; line=${line/@SENDER@/$maintainer} ;;
 		esac
 		entry+=$line$'\n'
 	done < "$TOP/patches/maintainers-entry"
