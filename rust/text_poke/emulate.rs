@@ -203,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn jcc32_is_stored_the_upstream_way() {
+    fn jcc32_is_stored_as_c_stores_it() {
         for c in Cond::ALL {
             let code = Insn::Jcc32(c, -6).encode();
             let loc = PokeLoc::new(code.as_slice(), code.as_slice()).unwrap();

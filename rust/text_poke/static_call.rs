@@ -161,7 +161,7 @@ pub fn validate(bytes: &[u8], tail: bool, tramp: bool) -> Result<Insn, Error> {
 /// A call to `env.ret0`, `env.warn` or `env.unlock` (those that are not 0)
 /// is written inline as [`XOR5RAX`], [`WARNINSN`] or [`UNLOCKINSN`], with
 /// the CALL it stands for as the instruction to emulate under INT3, as
-/// upstream's `__static_call_transform()` does.
+/// the C `__static_call_transform()` does.
 ///
 /// [`WARNINSN`]: crate::insn::WARNINSN
 /// [`UNLOCKINSN`]: crate::insn::UNLOCKINSN
@@ -257,7 +257,7 @@ mod tests {
     /// Applies a patch the way `smp_text_poke_batch_add()` would check it.
     fn written(p: &Patch) -> Insn {
         let emulate = p.emulate.unwrap_or(p.code);
-        PokeLoc::new(p.code.as_slice(), emulate.as_slice()).expect("live patching accepts it");
+        PokeLoc::new(p.code.as_slice(), emulate.as_slice()).expect("text poking accepts it");
         Insn::decode(p.code.as_slice()).unwrap()
     }
 
@@ -455,7 +455,7 @@ mod tests {
 
     #[test]
     fn kernels_without_warn_or_unlock_write_plain_calls() {
-        // Linux 6.12, or no PARAVIRT_SPINLOCKS: the field is 0.
+        // No unlock form, or no PARAVIRT_SPINLOCKS: the field is 0.
         for func in [WARN, UNLOCK] {
             let e = StaticCallEnv {
                 warn: 0,

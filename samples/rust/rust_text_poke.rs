@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Rust sample: live patching of conditional tail-call static call sites.
+//! Rust sample: retargeting conditional tail-call static call sites under
+//! running callers.
 //!
 //! The module carries 16 static call sites, one per Jcc condition, written in
 //! assembly so that no compiler decides their form: each loads the arithmetic
@@ -10,7 +11,7 @@
 //! CPU 1, run every site with every flag combination in loops while module init
 //! calls `static_call_update()` through targets A, B and NULL, `updates` times
 //! (a module parameter: 300 by default, about a minute under QEMU's TCG; a
-//! long run asks for thousands), each update a live patch (under INT3) of
+//! long run asks for thousands), each update a text poke (under INT3) of
 //! every site while it runs.
 //!
 //! Every call records where it landed. The module checks that each landed on
@@ -28,7 +29,7 @@ use kernel::sync::Arc;
 module! {
     type: RustTextPoke,
     name: "rust_text_poke",
-    description: "Rust sample: live patching of Jcc.d32 static call sites",
+    description: "Rust sample: retargets Jcc.d32 static call sites under running callers",
     license: "GPL",
     params: {
         updates: u32 {
@@ -456,7 +457,7 @@ impl kernel::Module for RustTextPoke {
 
         let t = Torture::new()?;
         // One caller per CPU: whichever CPU runs this updater, the other one
-        // keeps calling the sites while live patching rewrites them.
+        // keeps calling the sites while text poking rewrites them.
         let callers = Callers::start(t.clone())?;
 
         // SAFETY: A C function without arguments or preconditions.
@@ -490,7 +491,7 @@ impl kernel::Module for RustTextPoke {
         drop(callers);
         // Leave the call on target A for the next load.
         update(0);
-        // The callers ran into the INT3 of live patching this often.
+        // The callers ran into the INT3 of text poking this often.
         let trapped = traps().wrapping_sub(traps0);
 
         let calls = t.calls.load(Ordering::Relaxed);

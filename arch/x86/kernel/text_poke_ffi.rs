@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! C entry points of the Rust `text_poke` crate for x86 live patching.
+//! C entry points of the Rust `text_poke` crate for x86 runtime text patching.
 //!
 //! C header: [`arch/x86/include/asm/text-poke-insn.h`]
 //!
@@ -265,7 +265,7 @@ pub unsafe extern "C" fn text_poke_classify(
 #[cfg(CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST)]
 extern "C" {
     /// Counts one trap that [`text_poke_emulate`] resolved, on this CPU, for
-    /// the live patching tests that must know that they hit the patching
+    /// the text poking tests that must know that they hit the patching
     /// window. A `noinstr` function of the KUnit test: kernels without the
     /// test neither count nor call anything.
     fn text_poke_rs_count_trap();

@@ -2,7 +2,7 @@
 /*
  * KUnit tests of the text patching decisions of <asm/text-poke-insn.h> as
  * this kernel implements them, the Rust text_poke crate
- * (CONFIG_X86_TEXT_POKE_RUST), against upstream's C implementation of
+ * (CONFIG_X86_TEXT_POKE_RUST), against the C implementation of
  * <asm/text-poke-insn-c.h>, built here beside it as the oracle.
  *
  * The oracle runs only on inputs that the C code accepts: it BUG()s on the
@@ -28,7 +28,7 @@
 
 /*
  * INT3 traps resolved by the Rust emulation, counted per CPU and only in
- * kernels with this test: the live patching sample reads the sum to know
+ * kernels with this test: the text poking sample reads the sum to know
  * that they hit the patching window.
  */
 static DEFINE_PER_CPU(unsigned long, text_poke_rs_trap_count);
@@ -430,7 +430,7 @@ static const struct sc_form {
 #ifdef HAVE_ARCH_BUG_FORMAT_ARGS
 	{ "ud1 (%edx),%rdi", { 0x67, 0x48, 0x0f, 0xb9, 0x3a }, 5 },
 #endif
-/* The unlock form came with __WARN_trap: not in 6.12 */
+/* The unlock form came with the __WARN_trap form */
 #if defined(CONFIG_PARAVIRT_SPINLOCKS) && defined(HAVE_ARCH_BUG_FORMAT_ARGS)
 	{ "ds ds movb $0,(%rdi)", { 0x3e, 0x3e, 0xc6, 0x07, 0x00 }, 5 },
 #endif
@@ -658,7 +658,7 @@ static const struct {
  * The core kernel's static call sites as static_call_init() left them: each
  * holds a form that it may hold. One summary line counts them by form; the
  * conditional tail calls are listed with their targets at debug level
- * (dynamic debug turns them on). make check compares both with vmlinux.o.
+ * (dynamic debug turns them on), to be compared with objtool's list.
  */
 static void static_call_sites(struct kunit *test)
 {

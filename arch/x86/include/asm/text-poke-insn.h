@@ -13,7 +13,7 @@
  * The callers write text, synchronise CPUs and apply the emulation to the
  * registers; these functions only read bytes and compute.
  *
- * There are two implementations: upstream's C in <asm/text-poke-insn-c.h>,
+ * There are two implementations: the C one in <asm/text-poke-insn-c.h>,
  * and the Rust text_poke crate (rust/text_poke/, C entry points in
  * arch/x86/kernel/text_poke_ffi.rs) with CONFIG_X86_TEXT_POKE_RUST. This
  * header is the one place that picks. Callers of the static call and
