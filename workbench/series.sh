@@ -42,8 +42,10 @@ g() { git -C "$SRC" "$@"; }
 cover=$TOP/patches/cover-letter
 out=$BUILD/series${check:+-check}
 
-# The cover letter: "Subject:" and "Version:" lines, an empty line, the
-# text. "@@ BASE" ... "@@" blocks are for that base alone.
+# The cover letter: "Subject:", "Version:" and "Also-for:" (files whose
+# maintainers should see the series although it does not change them)
+# lines, an empty line, the text. "@@ BASE" ... "@@" blocks are for that
+# base alone.
 cover_field() { sed -n "s/^$1: *//p;/^\$/q" "$cover"; }
 cover_text() {
 	sed '1,/^$/d' "$cover" | awk -v base="$BASE" '
