@@ -76,6 +76,7 @@ mails() {
 	TAIL=12 run "$BASE mails: checkpatch --strict says only what the cover letter lists" \
 		bash "$R/mailcheck.sh" checkpatch
 	TAIL=3 run "$BASE mails: git am onto a fresh Debian tree gives the series tree" bash "$R/mailcheck.sh" am
+	run "$BASE mails: the cover letter's figures are this run's boot" bash "$R/mailcheck.sh" figures
 }
 mails
 # The cheapest configurations of make matrix: build-only, no Rust.

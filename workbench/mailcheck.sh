@@ -9,6 +9,8 @@
 #               "checkpatch.pl --strict leaves these" for this base (file,
 #               type and count per patch), and, since --check mails carry
 #               no sign-off, one MISSING_SIGN_OFF per patch
+#   figures     the cover letter's figures of the booted kernel are this
+#               run's (boot-out.log)
 #   am          b4 am of the thread and git am of its result onto a freshly
 #               unpacked Debian tree give the tree of branch series, object
 #               for object
@@ -89,6 +91,26 @@ PY
 	echo "b4 am of the thread, git am onto a fresh $(basename "$tarball"): tree $got = series"
 	ga log --format='  %an: %s' "HEAD~$n..HEAD" | head -"$n"
 	rm -rf "$d" "$d.b4" "$d.mbox"
+	;;
+figures)
+	# The cover letter's figures of the booted kernel are this run's: the
+	# static call sites static_call_init() left (calls, tail calls,
+	# conditional tail calls) and the KUnit cases that passed at boot.
+	log=$LOGS/boot-out.log
+	forms=$(tr -d '\r' < "$log" | grep -aoP 'static_call_sites: \K[0-9]+ static call sites after static_call_init\(\):.*' | tail -1) ||
+		die "no static call site report in $log: boot first"
+	nf() { echo "$forms" | grep -oP "\b$1 \K[0-9]+"; }
+	total=${forms%% *}
+	calls=$(( $(nf nop5) + $(nf xor5rax) + $(nf warn) + $(nf unlock) + $(nf call) ))
+	tails=$(( $(nf jmp) + $(nf ret) ))
+	kunit=$(tr -d '\r' < "$log" | grep -aA1 '# x86_text_poke_rs: pass:' | grep -oP 'Totals: pass:\K[0-9]+' | tail -1)
+	text=$(sed '1,/^$/d' "${mails[0]}" | tr '\n' ' ' | tr -s ' ')
+	want=("leaves $total static call sites ($calls calls, $tails tail calls, $(nf jcc) conditional tail calls"
+	      "passes at boot ($kunit cases)")
+	for w in "${want[@]}"; do
+		[[ "$text" == *"$w"* ]] || die "the cover letter does not say '$w' (this run: $forms; KUnit $kunit)"
+	done
+	echo "cover letter figures = this boot: $total sites, $(nf jcc) conditional tail calls${kunit:+, KUnit $kunit cases}"
 	;;
 *)
 	die "unknown check $1"
