@@ -8,12 +8,14 @@
 # built in build/BASE/matrix-NAME (no new objtool warning), booted under
 # QEMU (KUnit at boot, no splat) and checked as its line says; o2 has no
 # test option at all, kprobes is the series kernel itself. gcc, i386 and um
-# are build-only. Logs: build/BASE/logs/matrix-NAME.log.
+# are build-only. Logs: build/BASE/logs/matrix-NAME.log. MATRIX_DIR=D puts
+# the build-only trees in build/BASE/D-NAME instead (make bisect-check).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 W=$TOP/workbench
 SERIES=$W/series.config
+MATRIX_DIR=${MATRIX_DIR:-matrix}
 
 # name|what|config lines (series kernel plus these; "-" starts from
 # textpoke.config alone; "=out" is the series kernel itself)|checks after
@@ -34,7 +36,7 @@ MATRIX=(
 
 # other NAME KIND LOG: the build-only kernels, from tinyconfig.
 other() {
-	local o=$BUILD/matrix-$1 frag=$BUILD/matrix-$1.config kind=$2
+	local o=$BUILD/$MATRIX_DIR-$1 frag=$BUILD/$MATRIX_DIR-$1.config kind=$2
 	mkdir -p "$o"
 	case $kind in
 	gcc)	# Plain GCC, no LLVM and so no Rust: the series' C with =n.
@@ -99,7 +101,7 @@ checks() {
 }
 
 one() {
-	local name=$1 what=$2 cfg=$3 chk=$4 t=$(date +%s) log=$LOGS/matrix-$1.log
+	local name=$1 what=$2 cfg=$3 chk=$4 t=$(date +%s) log=$LOGS/$MATRIX_DIR-$1.log
 	{
 		case $cfg in
 		gcc|i386|um) other "$name" "$cfg" ;;
@@ -121,7 +123,7 @@ one() {
 	return $rc
 }
 
-[ -d "$SRC/.git" ] || die "no $SRC: run workbench/tree.sh"
+[ -e "$SRC/.git" ] || die "no $SRC: run workbench/tree.sh"
 echo "make matrix: BASE=$BASE ($(git -C "$SRC" rev-parse --short series)), $(nproc) CPUs"
 fail=0 n=0
 for row in "${MATRIX[@]}"; do
