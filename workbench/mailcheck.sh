@@ -88,8 +88,8 @@ PY
 	ga am -q "$d.b4"/*.mbx || { ga am --abort || true; die "git am of b4's mbox failed"; }
 	got=$(ga rev-parse HEAD^{tree}) want=$(git -C "$SRC" rev-parse series^{tree})
 	[ "$got" = "$want" ] || die "git am gives tree $got, series is $want"
+	ga log --reverse --format='  %an: %s' "HEAD~$n..HEAD"
 	echo "b4 am of the thread, git am onto a fresh $(basename "$tarball"): tree $got = series"
-	ga log --format='  %an: %s' "HEAD~$n..HEAD" | head -"$n"
 	rm -rf "$d" "$d.b4" "$d.mbox"
 	;;
 figures)
