@@ -134,7 +134,7 @@ sender() {
 	local name email
 	if [ -n "${SERIES_FROM:-}" ]; then
 		[[ "$SERIES_FROM" =~ ^[^\<\>@]+\ \<[^\<\>\ ]+@[^\<\>\ ]+\>$ ]] ||
-			die "SERIES_FROM='$SERIES_FROM' is not 'Full Name <address@example.org>'"
+			die "SERIES_FROM='$SERIES_FROM' is not 'Full Name <you@your.domain>'"
 		echo "$SERIES_FROM"
 		return
 	fi
