@@ -58,6 +58,25 @@ booted_jcc_sites() {
 		done
 }
 
+# booted_forms LOG: the summary line of the KUnit case static_call_sites in
+# LOG, "N static call sites after static_call_init(): nop5 N ... jcc N".
+booted_forms() {
+	tr -d '\r' < "$1" | grep -aoP 'static_call_sites: \K[0-9]+ static call sites after static_call_init\(\):.*' | tail -1
+}
+
+# form_counts FORMS: "sites calls tail-calls jcc" of such a line; calls are
+# NOP5, XOR5, WARN5, UNLOCK5 and CALL sites, tail calls JMP and RET sites.
+form_counts() {
+	echo "$1" | awk '{ for (i = 2; i < NF; i++) c[$i] = $(i + 1)
+		print $1, c["nop5"] + c["xor5rax"] + c["warn"] + c["unlock"] + c["call"],
+		      c["jmp"] + c["ret"], c["jcc"] + 0 }'
+}
+
+# kunit_totals LOG SUITE: "Totals: pass:N fail:N skip:N" of SUITE in LOG.
+kunit_totals() {
+	grep -aA1 "# $2: pass:" "$1" | grep -aoE 'Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' | tail -1
+}
+
 # boot_module MODULE LOG: boot the series kernel with MODULE.ko (a sample or
 # a test module of arch/x86/kernel)
 # and workbench/guest/MODULE.sh (which loads it) in the initramfs, console
@@ -151,8 +170,8 @@ sendable() {
 	addr=$(echo "$1" | sed -n 's/.*<\(.*\)>$/\1/p' | tr 'A-Z' 'a-z')
 	domain=${addr#*@}
 	[ -n "$addr" ] && [ "$domain" != "$addr" ] || return 1
-	case ".$domain" in
-	*.example|*.invalid|*.test|*.localhost|.localhost|*.example.com|.example.com|*.example.org|.example.org|*.example.net|.example.net) return 1 ;;
+	case ".$domain" in  # the leading dot: "*.x" matches x itself too
+	*.example|*.invalid|*.test|*.localhost|*.example.com|*.example.org|*.example.net) return 1 ;;
 	esac
 	case "$addr" in *noreply*|*no-reply*) return 1 ;; esac
 	return 0

@@ -226,25 +226,21 @@ report)
 	[ "$(echo "$scanned" | sed -E 's/\+0x[0-9a-f]+//')" = "$objdump" ] ||
 		die "the scanner and llvm-objdump disagree"
 	[ "$scanned" = "$got" ] || die "the boot report and the scanner disagree"
-	forms=$(grep -aoP 'static_call_sites: \K[0-9]+ static call sites after static_call_init\(\):.*' "$log") ||
-		die "no static call site report (KUnit static_call_sites) in the boot log"
-	n() { echo "$forms" | grep -oP "\b$1 \K[0-9]+"; }
-	booted=${forms%% *}
-	calls=$(( $(n nop5) + $(n xor5rax) + $(n warn) + $(n unlock) + $(n call) ))
-	tails=$(( $(n jmp) + $(n ret) ))
+	forms=$(booted_forms "$log")
+	[ -n "$forms" ] || die "no static call site report (KUnit static_call_sites) in the boot log"
+	read -r booted calls tails jcc < <(form_counts "$forms")
 	read -r total scalls stails sjcc < <(echo "$scan" | tail -1 |
 		sed -E 's/^([0-9]+) static call sites: ([0-9]+) calls, ([0-9]+) tail calls, ([0-9]+) conditional.*/\1 \2 \3 \4/')
 	[ "$booted" = "$total" ] || die "the kernel has $booted sites, vmlinux.o $total"
-	[ "$calls $tails $(n jcc)" = "$scalls $stails $sjcc" ] ||
-		die "booted calls/tail calls/Jcc $calls/$tails/$(n jcc), vmlinux.o $scalls/$stails/$sjcc"
+	[ "$calls $tails $jcc" = "$scalls $stails $sjcc" ] ||
+		die "booted calls/tail calls/Jcc $calls/$tails/$jcc, vmlinux.o $scalls/$stails/$sjcc"
 	echo "kernel: $forms"
-	echo "kernel: $booted sites = $total in vmlinux.o ($calls calls, $tails tail calls, $(n jcc) Jcc); Jcc sites agree with scanner and llvm-objdump"
-	# The KUnit suite ran at boot too (boot.sh fails on any "not ok").
-	# totals SUITE: the case counts (parameters included) of SUITE.
-	totals() { grep -aA1 "# $1: pass:" "$log" | grep -aoE 'Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' | tail -1; }
+	echo "kernel: $booted sites = $total in vmlinux.o ($calls calls, $tails tail calls, $jcc Jcc); Jcc sites agree with scanner and llvm-objdump"
+	# The KUnit suite ran at boot too (boot.sh fails on any "not ok"); the
+	# case counts include parameters.
 	suite=$(grep -aoE '^ *ok [0-9]+ x86_text_poke_rs\b' "$log") ||
 		die "the x86_text_poke_rs KUnit suite did not pass at boot"
-	echo "kernel: KUnit at boot: $(echo $suite), $(totals x86_text_poke_rs); kprobes_test $(totals kprobes_test)"
+	echo "kernel: KUnit at boot: $(echo $suite), $(kunit_totals "$log" x86_text_poke_rs); kprobes_test $(kunit_totals "$log" kprobes_test)"
 	;;
 *)
 	die "unknown check $1"

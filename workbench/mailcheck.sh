@@ -36,7 +36,7 @@ checkpatch)
 		res=$(cd "$SRC" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --terse --show-types --showfile "$m" 2>&1) || true
 		! echo "$res" | grep -E 'Traceback|Error|not found' | grep -v ': ERROR:' ||
 			die "checkpatch did not run cleanly on $(basename "$m")"
-		total=$(cd "$SRC" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict -q "$m" 2>/dev/null | grep '^total:' || true)
+		total=$(echo "$res" | grep '^total:' || true)
 		totals+="  $i/$n $(basename "$m"): ${total:-no error, no warning}"$'\n'
 		sob=$(echo "$res" | grep -c ':MISSING_SIGN_OFF:' || true)
 		[ "$sob" = 1 ] || die "$(basename "$m"): $sob MISSING_SIGN_OFF, want 1 (mails of --check have no sign-off)"
@@ -97,20 +97,17 @@ figures)
 	# static call sites static_call_init() left (calls, tail calls,
 	# conditional tail calls) and the KUnit cases that passed at boot.
 	log=$LOGS/boot-out.log
-	forms=$(tr -d '\r' < "$log" | grep -aoP 'static_call_sites: \K[0-9]+ static call sites after static_call_init\(\):.*' | tail -1) ||
-		die "no static call site report in $log: boot first"
-	nf() { echo "$forms" | grep -oP "\b$1 \K[0-9]+"; }
-	total=${forms%% *}
-	calls=$(( $(nf nop5) + $(nf xor5rax) + $(nf warn) + $(nf unlock) + $(nf call) ))
-	tails=$(( $(nf jmp) + $(nf ret) ))
-	kunit=$(tr -d '\r' < "$log" | grep -aA1 '# x86_text_poke_rs: pass:' | grep -oP 'Totals: pass:\K[0-9]+' | tail -1)
+	forms=$(booted_forms "$log")
+	[ -n "$forms" ] || die "no static call site report in $log: boot first"
+	read -r total calls tails jcc < <(form_counts "$forms")
+	kunit=$(kunit_totals "$log" x86_text_poke_rs | grep -oP 'pass:\K[0-9]+' || true)
 	text=$(sed '1,/^$/d' "${mails[0]}" | tr '\n' ' ' | tr -s ' ')
-	want=("leaves $total static call sites ($calls calls, $tails tail calls, $(nf jcc) conditional tail calls"
+	want=("leaves $total static call sites ($calls calls, $tails tail calls, $jcc conditional tail calls"
 	      "passes at boot ($kunit cases)")
 	for w in "${want[@]}"; do
 		[[ "$text" == *"$w"* ]] || die "the cover letter does not say '$w' (this run: $forms; KUnit $kunit)"
 	done
-	echo "cover letter figures = this boot: $total sites, $(nf jcc) conditional tail calls${kunit:+, KUnit $kunit cases}"
+	echo "cover letter figures = this boot: $total sites, $jcc conditional tail calls${kunit:+, KUnit $kunit cases}"
 	;;
 *)
 	die "unknown check $1"

@@ -162,11 +162,13 @@ PY
 patches=("$out"/0[0-9][0-9][0-9]-*.patch)
 mapfile -t also < <(cover_field Also-for | tr ' ' '\n' | sed '/^$/d')
 for f in "${also[@]}"; do [ -e "$SRC/$f" ] || die "patches/cover-letter: Also-for: $f does not exist"; done
-to_all=$( { for p in "${patches[@]:1}"; do people to "$p"; done
-	    for f in "${also[@]}"; do people to -f "$f"; done; } | sort -u)
-cc_all=$( { for p in "${patches[@]:1}"; do people cc "$p"; done
-	    for f in "${also[@]}"; do people cc -f "$f"; done; } | sort -u |
-	  grep -vxF -f <(echo "$to_all") || true)
+# One call for all the patches, one for the Also-for files.
+everyone() {  # ROLE
+	people "$1" "${patches[@]:1}"
+	[ "${#also[@]}" = 0 ] || people "$1" -f "${also[@]}"
+}
+to_all=$(everyone to | sort -u)
+cc_all=$(everyone cc | sort -u | grep -vxF -f <(echo "$to_all") || true)
 for p in "${patches[@]}"; do
 	header "$p" To "$to_all"
 	header "$p" Cc "$cc_all"
