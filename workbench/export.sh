@@ -6,11 +6,12 @@
 # the reproducer as the one commit on branch "repro".
 #
 # Commit k of base..series goes to the k-th patch directory: its message to
-# "message", its changes to upstream files to "$BASE.diff", and the overlay
-# files that the directory's "files" lists back into this repository. Add a
-# directory (with a "files" that names the new commit's overlay files, or
-# none) before exporting a commit that is new; the counts must agree. A
-# directory whose "files" says "only: BASE" is not part of other bases.
+# "message" (or "message-$BASE" where that exists), its changes to upstream
+# files to "$BASE.diff", and the overlay files that the directory's "files"
+# lists back into this repository. Add a directory (with a "files" that
+# names the new commit's overlay files, or none) before exporting a commit
+# that is new; the counts must agree. A directory whose "files" says
+# "only: BASE" is not part of other bases.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,8 +35,10 @@ for f in "${overlay[@]}"; do excludes+=(":(exclude)$f"); done
 
 # write_patch COMMIT DIR
 write_patch() {
-	local c=$1 dir=$TOP/patches/$2 f
-	g log -1 --format=%B "$c" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$dir/message"
+	local c=$1 dir=$TOP/patches/$2 f msg
+	msg=$dir/message
+	[ ! -f "$msg-$BASE" ] || msg=$msg-$BASE  # this base's own message
+	g log -1 --format=%B "$c" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$msg"
 	g diff --no-color --no-renames "$c^" "$c" -- . "${excludes[@]}" |
 		sed -E '/^index [0-9a-f]+\.\.[0-9a-f]+( [0-7]+)?$/d' > "$dir/$BASE.diff"
 	[ -s "$dir/$BASE.diff" ] || rm -f "$dir/$BASE.diff"

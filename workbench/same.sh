@@ -15,7 +15,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-OBJS="arch/x86/kernel/static_call.o arch/x86/kernel/alternative.o arch/x86/kernel/kprobes/core.o kernel/static_call_inline.o"
+OBJS="arch/x86/kernel/static_call.o arch/x86/kernel/alternative.o arch/x86/kernel/kprobes/core.o kernel/static_call_inline.o arch/x86/kernel/uprobes.o"
+# On 7.3 KVM's emulator evaluates conditions through the seam as well.
+[ "$BASE" = 6.12 ] || OBJS+=" arch/x86/kvm/emulate.o"
 ALLOW=$TOP/workbench/same-allow-$BASE.txt
 wt=$BUILD/linux-base
 [ -f "$OUT/.config" ] || die "no $OUT/.config: build the series kernel first"

@@ -5,8 +5,9 @@
 # base commit (tag "base"), then the series from patches/ as commits on branch
 # "series" and the reproducer on branch "repro". Each patch directory holds
 # the overlay files of the commit ("files", the same for every base) and one
-# diff to upstream files per base, $BASE.diff. A directory whose "files" has
-# a line "only: BASE" is part of that base's series alone.
+# diff to upstream files per base, $BASE.diff, and the commit message,
+# "message" or, where one base needs its own, "message-$BASE". A directory
+# whose "files" has a line "only: BASE" is part of that base's series alone.
 #
 # Commits are built in a private index (no working-tree churn), with fixed
 # dates, so the same overlay always gives the same commit ids and a re-run
@@ -77,7 +78,9 @@ build_commit() {
 			die "$(basename "$dir")/$BASE.diff does not apply to $base_subject"
 	fi
 	maintainers "$idx"
-	g commit-tree "$(GIT_INDEX_FILE=$idx g write-tree)" -p "$parent" -F "$dir/message"
+	f=$dir/message
+	[ ! -f "$f-$BASE" ] || f=$f-$BASE  # a message for one base alone
+	g commit-tree "$(GIT_INDEX_FILE=$idx g write-tree)" -p "$parent" -F "$f"
 	rm -f "$idx"
 }
 

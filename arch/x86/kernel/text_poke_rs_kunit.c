@@ -9,9 +9,10 @@
  * rest. Where the crate deliberately differs (it refuses a form that C
  * takes), the input is in a named list and the test checks both sides of the
  * difference. Further references are the CPU itself (every Jcc, both
- * encodings, executed with every combination of the status flags), kprobes,
- * which emulates a probed Jcc through int3_emulate_jcc(), and the static
- * call sites of this kernel as static_call_init() left them.
+ * encodings, and every SETcc and CMOVcc, executed with every combination of
+ * the status flags), kprobes, which emulates a probed Jcc through
+ * int3_emulate_jcc(), and the static call sites of this kernel as
+ * static_call_init() left them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -106,16 +107,16 @@ static noinline unsigned int cpu_jcc_##cc(unsigned long status)	\
 	return r8 | r32 << 1;						\
 }
 
-CPU_JCC(0)  CPU_JCC(1)  CPU_JCC(2)  CPU_JCC(3)
-CPU_JCC(4)  CPU_JCC(5)  CPU_JCC(6)  CPU_JCC(7)
-CPU_JCC(8)  CPU_JCC(9)  CPU_JCC(10) CPU_JCC(11)
-CPU_JCC(12) CPU_JCC(13) CPU_JCC(14) CPU_JCC(15)
+/* X(cc) for each of the 16 condition codes. */
+#define FOR_EACH_CC(X)							\
+	X(0)  X(1)  X(2)  X(3)  X(4)  X(5)  X(6)  X(7)			\
+	X(8)  X(9)  X(10) X(11) X(12) X(13) X(14) X(15)
 
+FOR_EACH_CC(CPU_JCC)
+
+#define CPU_JCC_FN(cc)	cpu_jcc_##cc,
 static unsigned int (* const cpu_jcc[16])(unsigned long) = {
-	cpu_jcc_0,  cpu_jcc_1,  cpu_jcc_2,  cpu_jcc_3,
-	cpu_jcc_4,  cpu_jcc_5,  cpu_jcc_6,  cpu_jcc_7,
-	cpu_jcc_8,  cpu_jcc_9,  cpu_jcc_10, cpu_jcc_11,
-	cpu_jcc_12, cpu_jcc_13, cpu_jcc_14, cpu_jcc_15,
+	FOR_EACH_CC(CPU_JCC_FN)
 };
 
 /* What the CPU did, for every condition and flag combination. */
@@ -141,12 +142,65 @@ static void jcc_cond_vs_cpu(struct kunit *test)
 
 			KUNIT_EXPECT_EQ_MSG(test, text_poke_cond(status, cc), cpu,
 					    "j%s flags %#lx", cc_name[cc], status);
-			/* The other EFLAGS bits and the opcode's high nibble do not count. */
-			KUNIT_EXPECT_EQ_MSG(test,
-					    text_poke_cond(status | ~TP_STATUS_FLAGS, 0x70 | cc),
+			/* The other EFLAGS bits do not count. */
+			KUNIT_EXPECT_EQ_MSG(test, text_poke_cond(status | ~TP_STATUS_FLAGS, cc),
 					    cpu, "j%s flags %#lx, others set", cc_name[cc], status);
 			KUNIT_EXPECT_EQ_MSG(test, __emulate_cc(status, cc), cpu,
 					    "C: j%s flags %#lx", cc_name[cc], status);
+			cases++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, cases, 16 * TP_FLAG_COMBOS);
+}
+
+/*
+ * Executes SETcc @cc (bit 0 of the result) and CMOVcc @cc (bit 1) with the
+ * status flags @status, everything else in EFLAGS as it is.
+ */
+#define CPU_SETCC_CMOVCC(cc)						\
+static noinline unsigned int cpu_setcc_cmovcc_##cc(unsigned long status) \
+{									\
+	unsigned long fl = (native_save_fl() & ~TP_STATUS_FLAGS) | status; \
+	unsigned int set, mov = 0, one = 1;				\
+									\
+	asm volatile("pushf\n\t"					\
+		     "push %[fl]\n\t"					\
+		     "popf\n\t"						\
+		     ".byte 0x0f, 0x90 + " #cc ", 0xc1\n\t"	/* set %cl */ \
+		     ".byte 0x0f, 0x40 + " #cc ", 0xc2\n\t"	/* cmov %edx, %eax */ \
+		     "popf"						\
+		     : "=&c" (set), "+a" (mov)				\
+		     : [fl] "r" (fl), "d" (one)				\
+		     : "cc", "memory");					\
+	return (set & 0xff) | mov << 1;					\
+}
+
+FOR_EACH_CC(CPU_SETCC_CMOVCC)
+
+#define CPU_SETCC_CMOVCC_FN(cc)	cpu_setcc_cmovcc_##cc,
+static unsigned int (* const cpu_setcc_cmovcc[16])(unsigned long) = {
+	FOR_EACH_CC(CPU_SETCC_CMOVCC_FN)
+};
+
+/*
+ * text_poke_cond() as an instruction emulator calls it, with the low nibble
+ * of the opcode byte of a SETcc (0f 90-9f) or CMOVcc (0f 40-4f) and EFLAGS
+ * with its fixed bit set (KVM's test_cc() does, where it calls it): against
+ * the CPU's SETcc and CMOVcc.
+ */
+static void setcc_cmovcc_cond_vs_cpu(struct kunit *test)
+{
+	unsigned int cc, i, cases = 0;
+
+	for (cc = 0; cc < 16; cc++) {
+		for (i = 0; i < TP_FLAG_COMBOS; i++) {
+			unsigned long eflags = combo_flags(i) | X86_EFLAGS_FIXED;
+			unsigned int r = cpu_setcc_cmovcc[cc](combo_flags(i));
+
+			KUNIT_EXPECT_EQ_MSG(test, text_poke_cond(eflags, (0x90 | cc) & 0xf), r & 1,
+					    "set%s flags %#lx", cc_name[cc], eflags);
+			KUNIT_EXPECT_EQ_MSG(test, text_poke_cond(eflags, (0x40 | cc) & 0xf), r >> 1,
+					    "cmov%s flags %#lx", cc_name[cc], eflags);
 			cases++;
 		}
 	}
@@ -813,6 +867,7 @@ static void kprobe_on_jcc(struct kunit *test)
 
 static struct kunit_case text_poke_rs_cases[] = {
 	KUNIT_CASE(jcc_cond_vs_cpu),
+	KUNIT_CASE(setcc_cmovcc_cond_vs_cpu),
 	KUNIT_CASE(jcc_emulate_vs_cpu),
 	KUNIT_CASE_PARAM(loc_init_vs_c, loc_gen_params),
 	KUNIT_CASE(classify_emulated_vs_c),

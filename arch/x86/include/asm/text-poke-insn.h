@@ -8,7 +8,8 @@
  *   text_poke_sc_patch()  what to write at a static call site for a new target
  *   text_poke_classify()  how smp_text_poke_batch_add() records an instruction
  *   text_poke_emulate()   what the INT3 handler does for a CPU that hit it
- *   text_poke_cond()      whether a Jcc is taken with these flags
+ *   text_poke_cond()      whether condition code cc (0-15: the low nibble of
+ *                         a Jcc, SETcc or CMOVcc opcode) holds for flags
  *
  * The callers write text, synchronise CPUs and apply the emulation to the
  * registers; these functions only read bytes and compute.
