@@ -8,7 +8,8 @@
 # busybox initramfs, console to LOG. Exit 0 when the boot reached the marker
 # with no BUG, Oops, WARNING, Call Trace, KUnit failure or panic in the log.
 # BOOT_TIMEOUT (seconds) bounds the boot; BOOT_APPEND adds to the command
-# line; BOOT_TESTS names extra /tests/*.sh scripts for the guest.
+# line; BOOT_TESTS names extra /tests/*.sh scripts for the guest, BOOT_BINS
+# extra programs for its /bin.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -63,6 +64,7 @@ list=$OUT/textpoke-initramfs.list
 	echo "file /bin/busybox $(command -v busybox) 755 0 0"
 	echo "file /init $TOP/workbench/init.sh 755 0 0"
 	for t in ${BOOT_TESTS:-}; do echo "file /tests/$(basename "$t") $t 755 0 0"; done
+	for b in ${BOOT_BINS:-}; do echo "file /bin/$(basename "$b") $b 755 0 0"; done
 	for m in ${BOOT_MODULES:-}; do echo "file /lib/modules/$(basename "$m") $m 644 0 0"; done
 } > "$list"
 "$OUT/usr/gen_init_cpio" "$list" > "$initrd"

@@ -4,9 +4,10 @@
 # `make check`: every test, each one a PASS or FAIL line, then the count.
 # Host tests first (seconds), then on 7.3 the kernel: build, static checks
 # of the sources and objects, boot, the boot report, the in-kernel tests,
-# KUnit, the reproducer, the mails of make series (checkpatch, git am) and
-# the cheapest configurations of make matrix; then on 6.12 the build, the
-# boot, its report, the corrupt-text test, rusttest and the mails.
+# KUnit, uprobes in user space, the reproducer, the mails of make series
+# (checkpatch, git am) and the cheapest configurations of make matrix; then
+# on 6.12 the build, the boot, its report, the corrupt-text test, uprobes,
+# rusttest and the mails.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -65,6 +66,15 @@ TAIL=2 run "7.3 in-kernel: rust_text_poke torture (module-init patching, live pa
 TAIL=6 run "7.3 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
 TAIL=4 run "7.3 in-kernel: without the trampoline check of __static_call_update() the update tears" \
 	bash "$R/corrupt-mutant.sh"
+uprobes() {
+	run "$BASE kernel: uprobes$([ $BASE = 6.12 ] || echo " and KVM's emulator") call the Rust condition evaluator" \
+		bash "$R/lint.sh" evaluator
+	TAIL=20 run "$BASE in-kernel: uprobes on the 16 Jcc conditions, rel8 and rel32, in a user program" \
+		bash "$R/uprobes.sh"
+}
+uprobes
+TAIL=5 run "7.3 in-kernel: with jl inverted in text_poke_cond() exactly the jl uprobes fail" \
+	bash "$R/uprobes-mutant.sh"
 TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
 	bash "$R/kunit.sh"
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
@@ -97,6 +107,7 @@ TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
 	bash "$R/lint.sh" report
 TAIL=6 run "6.12 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
+uprobes
 run "6.12 kernel: make rusttest runs the crate's unit tests and doctests" bash "$R/lint.sh" rusttest
 mails
 finish

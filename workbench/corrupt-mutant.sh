@@ -11,27 +11,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-MUTANT=$TOP/workbench/mutants/no-tramp-check.diff
 log=$LOGS/boot-corrupt-mutant.log
-[ -z "$(git -C "$SRC" status --porcelain)" ] || die "$SRC has local changes: run workbench/tree.sh"
-
-# rebuild LOG: the series kernel from the tree as it is now.
-rebuild() { bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" > "$1" 2>&1; }
-restore() {
-	local rc=$?
-	trap - EXIT
-	if ! git -C "$SRC" apply -R "$MUTANT"; then
-		echo "ERROR: cannot take $(basename "$MUTANT") out of $SRC again"
-		exit 1
-	fi
-	rebuild "$LOGS/build-unmutant.log" ||
-		{ echo "ERROR: the kernel without the mutant does not build again, see $LOGS/build-unmutant.log"; exit 1; }
-	exit $rc
-}
-git -C "$SRC" apply "$MUTANT"
-trap restore EXIT
-step "building the series kernel with $(basename "$MUTANT")"
-rebuild "$LOGS/build-mutant.log" || die "the mutant kernel does not build, see $LOGS/build-mutant.log"
+mutant_build "$TOP/workbench/mutants/no-tramp-check.diff"
 ! CORRUPT_LOG=$log bash "$TOP/workbench/corrupt.sh" > "$LOGS/corrupt-mutant.txt" 2>&1 ||
 	die "the corrupt-text test passed with the mutant"
 grep -oP 'text_poke_rs_corrupt_test: \K(PASS|FAIL): .*' "$log" | sort -u | sed 's/^/    /'

@@ -12,8 +12,10 @@ set -euo pipefail
 JSON=$LOGS/kunit-mutant.json
 LOG=$LOGS/kunit-mutant.log
 MUTANT=$TOP/workbench/mutants/kunit-jl.diff
-# text_poke_cond() directly, int3_emulate_jcc() (also kprobes), a kprobe.
+# text_poke_cond() directly, as KVM's emulator calls it (SETcc, CMOVcc),
+# int3_emulate_jcc() (also kprobes), a kprobe.
 WANT_FAIL="x86_text_poke_rs.jcc_cond_vs_cpu
+x86_text_poke_rs.setcc_cmovcc_cond_vs_cpu
 x86_text_poke_rs.jcc_emulate_vs_cpu
 x86_text_poke_rs.kprobe_on_jcc"
 

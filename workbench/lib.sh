@@ -77,6 +77,31 @@ kunit_totals() {
 	grep -aA1 "# $2: pass:" "$1" | grep -aoE 'Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+' | tail -1
 }
 
+# mutant_build DIFF: the series kernel (out) with DIFF applied to $SRC, for a
+# check that must fail with it. At exit DIFF comes out again and the kernel
+# is rebuilt (one object and the link each way); a failure to restore fails
+# the script, else it keeps its status.
+mutant_build() {
+	MUTANT=$1
+	[ -z "$(git -C "$SRC" status --porcelain)" ] || die "$SRC has local changes: run workbench/tree.sh"
+	git -C "$SRC" apply "$MUTANT"
+	trap mutant_restore EXIT
+	step "building the series kernel with $(basename "$MUTANT")"
+	mutant_rebuild "$LOGS/build-mutant.log" || die "the mutant kernel does not build, see $LOGS/build-mutant.log"
+}
+mutant_rebuild() { bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" > "$1" 2>&1; }
+mutant_restore() {
+	local rc=$?
+	trap - EXIT
+	if ! git -C "$SRC" apply -R "$MUTANT"; then
+		echo "ERROR: cannot take $(basename "$MUTANT") out of $SRC again"
+		exit 1
+	fi
+	mutant_rebuild "$LOGS/build-unmutant.log" ||
+		{ echo "ERROR: the kernel without the mutant does not build again, see $LOGS/build-unmutant.log"; exit 1; }
+	exit $rc
+}
+
 # boot_module MODULE LOG: boot the series kernel with MODULE.ko (a sample or
 # a test module of arch/x86/kernel)
 # and workbench/guest/MODULE.sh (which loads it) in the initramfs, console

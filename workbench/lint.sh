@@ -17,6 +17,9 @@
 #            without a warning about it
 #   scanner  scripts/text_poke_scan on made-up objects: good, bad, not ELF,
 #            not x86-64, missing
+#   evaluator  with X86_TEXT_POKE_RUST=y, uprobes and (7.3) KVM's
+#            instruction emulator call the Rust text_poke_cond(): uprobes.o
+#            and kvm.ko reference it, vmlinux exports it to KVM alone
 #   report   the booted kernel's static call sites, as its KUnit case
 #            static_call_sites lists them, are those of vmlinux.o, by form,
 #            and its conditional tail calls those of vmlinux.o
@@ -223,7 +226,8 @@ report)
 	echo "reported by the booted kernel:"
 	echo "$jcc_booted" | sed "s/^/  conditional tail call at /"
 	[ -n "$scanned" ] || die "vmlinux.o has no conditional tail call: clang no longer emits them?"
-	[ "$(echo "$scanned" | sed -E 's/\+0x[0-9a-f]+//')" = "$objdump" ] ||
+	# Without offsets, two sites of one function sort by condition.
+	[ "$(echo "$scanned" | sed -E 's/\+0x[0-9a-f]+//' | sort)" = "$objdump" ] ||
 		die "the scanner and llvm-objdump disagree"
 	[ "$scanned" = "$got" ] || die "the boot report and the scanner disagree"
 	forms=$(booted_forms "$log")
@@ -241,6 +245,28 @@ report)
 	suite=$(grep -aoE '^ *ok [0-9]+ x86_text_poke_rs\b' "$log") ||
 		die "the x86_text_poke_rs KUnit suite did not pass at boot"
 	echo "kernel: KUnit at boot: $(echo $suite), $(kunit_totals "$log" x86_text_poke_rs); kprobes_test $(kunit_totals "$log" kprobes_test)"
+	;;
+evaluator)
+	# One condition evaluator: kprobes and text poking reach it through
+	# int3_emulate_jcc() (KUnit), uprobes and KVM call it by name.
+	users=(arch/x86/kernel/uprobes.o)
+	[ "$BASE" = 6.12 ] || users+=(arch/x86/kvm/kvm.ko)
+	for o in "${users[@]}"; do
+		[ -f "$OUT/$o" ] || die "$o not built"
+		llvm-nm-19 -u "$OUT/$o" | grep -qx ' *U text_poke_cond' ||
+			die "$o does not call text_poke_cond()"
+		echo "$o: calls text_poke_cond()"
+	done
+	llvm-nm-19 --defined-only "$OUT/arch/x86/kernel/text_poke_ffi.o" | grep -q ' T text_poke_cond$' ||
+		die "text_poke_cond() is not the Rust one"
+	if [ "$BASE" != 6.12 ]; then
+		exp=$(awk '$2 == "text_poke_cond"' "$OUT/Module.symvers")
+		[ -n "$exp" ] || die "vmlinux does not export text_poke_cond()"
+		# EXPORT_SYMBOL_FOR_KVM: GPL, and to KVM's modules alone.
+		awk '{ exit !($4 == "EXPORT_SYMBOL_GPL" && $5 ~ /^module:kvm(,|$)/) }' <<< "$exp" ||
+			die "text_poke_cond() is exported beyond KVM: $exp"
+		echo "Module.symvers: $(echo $exp | cut -d' ' -f2-)"
+	fi
 	;;
 *)
 	die "unknown check $1"

@@ -8,7 +8,7 @@ set -euo pipefail
 
 PKGS=(linux-source-6.12 linux-source-7.3 clang-19 lld-19 llvm-19 libclang-19-dev rustc-web
       rust-web-src libelf-dev flex bison bc libssl-dev qemu-system-x86
-      busybox-static cpio python3 git make
+      busybox-static cpio python3 git make libc6-dev
       python3-ply python3-git python3-sphinx python3-docutils b4
       rust-web-clippy rustfmt-web)
 
