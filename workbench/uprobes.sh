@@ -9,7 +9,8 @@
 # rel32, each Jcc probed through tracefs uprobe_events, every path as without
 # the probe, every probed run a hit in uprobe_profile and emulated in the
 # kernel (a kretprobe event on arch_uprobe_skip_sstep() sees it return true
-# as often, never false). Prints the counts. uprobes emulates a probed Jcc
+# as often, never false; a control probe on a mov must be single-stepped every
+# time). Prints the counts. uprobes emulates a probed Jcc
 # (branch_emulate_op()) with text_poke_cond(): the Rust crate in this kernel.
 #
 # --mutant: the kernel was built with workbench/mutants/kunit-jl.diff (jl
@@ -41,9 +42,12 @@ failed=$(awk '$4 != $6 || $8 != $6 || $10 != 0 { print $1, $2 }' <<< "$per_probe
 hits=$(awk '{ s += $4 } END { print s }' <<< "$per_probe")
 emulated=$(awk '{ s += $8 } END { print s }' <<< "$per_probe")
 
+# The control, a probe on a mov: every hit single-stepped, none emulated.
 control=$(grep -P '^control \(mov\)' <<< "$lines" || true)
 [ -n "$control" ] || { echo "$lines" | tail -3; die "no control probe line"; }
 echo "$control"
+grep -qP ': 64 of 64 hits, 0 emulated, 64 stepped, 0 wrong$' <<< "$control" ||
+	die "the control probe was not single-stepped every time"
 if [ -z "$mutant" ]; then
 	echo "$per_probe" | awk '{ printf "  %-4s %-5s %s/%s hits, %s emulated, %s wrong\n", $1, $2, $4, $6, $8, $10 }' |
 		paste -d' ' - - | sed 's/^ *//'

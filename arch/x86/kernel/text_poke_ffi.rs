@@ -10,10 +10,10 @@
 //! sites through [`text_poke_sc_check`] and [`text_poke_rs_sc_patch`];
 //! `smp_text_poke_batch_add()` records what it writes with
 //! [`text_poke_classify`] and its INT3 handler emulates it with
-//! [`text_poke_emulate`]; the C header's `text_poke_cond()`, with which
-//! kprobes (`int3_emulate_jcc()`) and uprobes emulate a Jcc and, where it
-//! calls it, KVM's instruction emulator evaluates conditions, is
-//! [`text_poke_cond`]. C keeps the text writes, the CPU synchronisation and
+//! [`text_poke_emulate`]. The header's `text_poke_cond()` is
+//! [`text_poke_cond`]: kprobes (`int3_emulate_jcc()`) and uprobes emulate a
+//! Jcc with it, and KVM's instruction emulator, where it calls it, evaluates
+//! conditions with it. C keeps the text writes, the CPU synchronisation and
 //! the locking: these functions only read instruction bytes and compute.
 //!
 //! The two INT3-path functions live in `.noinstr.text` and everything they use
@@ -304,8 +304,8 @@ pub extern "C" fn text_poke_emulate(
     }
 }
 
-/// Whether condition code `cc` (low nibble: a Jcc, SETcc or CMOVcc opcode)
-/// holds with `flags` in `EFLAGS`.
+/// Whether condition code `cc` (0-15: the low nibble of a Jcc, SETcc or CMOVcc
+/// opcode) holds with `flags` in `EFLAGS`.
 #[no_mangle]
 #[link_section = ".noinstr.text"]
 pub extern "C" fn text_poke_cond(flags: c_ulong, cc: u8) -> bool {
