@@ -107,16 +107,16 @@ static noinline unsigned int cpu_jcc_##cc(unsigned long status)	\
 	return r8 | r32 << 1;						\
 }
 
-/* X(cc) for each of the 16 condition codes. */
-#define FOR_EACH_CC(X)							\
-	X(0)  X(1)  X(2)  X(3)  X(4)  X(5)  X(6)  X(7)			\
-	X(8)  X(9)  X(10) X(11) X(12) X(13) X(14) X(15)
+CPU_JCC(0)  CPU_JCC(1)  CPU_JCC(2)  CPU_JCC(3)
+CPU_JCC(4)  CPU_JCC(5)  CPU_JCC(6)  CPU_JCC(7)
+CPU_JCC(8)  CPU_JCC(9)  CPU_JCC(10) CPU_JCC(11)
+CPU_JCC(12) CPU_JCC(13) CPU_JCC(14) CPU_JCC(15)
 
-FOR_EACH_CC(CPU_JCC)
-
-#define CPU_JCC_FN(cc)	cpu_jcc_##cc,
 static unsigned int (* const cpu_jcc[16])(unsigned long) = {
-	FOR_EACH_CC(CPU_JCC_FN)
+	cpu_jcc_0,  cpu_jcc_1,  cpu_jcc_2,  cpu_jcc_3,
+	cpu_jcc_4,  cpu_jcc_5,  cpu_jcc_6,  cpu_jcc_7,
+	cpu_jcc_8,  cpu_jcc_9,  cpu_jcc_10, cpu_jcc_11,
+	cpu_jcc_12, cpu_jcc_13, cpu_jcc_14, cpu_jcc_15,
 };
 
 /* What the CPU did, for every condition and flag combination. */
@@ -175,11 +175,16 @@ static noinline unsigned int cpu_setcc_cmovcc_##cc(unsigned long status) \
 	return (set & 0xff) | mov << 1;					\
 }
 
-FOR_EACH_CC(CPU_SETCC_CMOVCC)
+CPU_SETCC_CMOVCC(0)  CPU_SETCC_CMOVCC(1)  CPU_SETCC_CMOVCC(2)  CPU_SETCC_CMOVCC(3)
+CPU_SETCC_CMOVCC(4)  CPU_SETCC_CMOVCC(5)  CPU_SETCC_CMOVCC(6)  CPU_SETCC_CMOVCC(7)
+CPU_SETCC_CMOVCC(8)  CPU_SETCC_CMOVCC(9)  CPU_SETCC_CMOVCC(10) CPU_SETCC_CMOVCC(11)
+CPU_SETCC_CMOVCC(12) CPU_SETCC_CMOVCC(13) CPU_SETCC_CMOVCC(14) CPU_SETCC_CMOVCC(15)
 
-#define CPU_SETCC_CMOVCC_FN(cc)	cpu_setcc_cmovcc_##cc,
 static unsigned int (* const cpu_setcc_cmovcc[16])(unsigned long) = {
-	FOR_EACH_CC(CPU_SETCC_CMOVCC_FN)
+	cpu_setcc_cmovcc_0,  cpu_setcc_cmovcc_1,  cpu_setcc_cmovcc_2,  cpu_setcc_cmovcc_3,
+	cpu_setcc_cmovcc_4,  cpu_setcc_cmovcc_5,  cpu_setcc_cmovcc_6,  cpu_setcc_cmovcc_7,
+	cpu_setcc_cmovcc_8,  cpu_setcc_cmovcc_9,  cpu_setcc_cmovcc_10, cpu_setcc_cmovcc_11,
+	cpu_setcc_cmovcc_12, cpu_setcc_cmovcc_13, cpu_setcc_cmovcc_14, cpu_setcc_cmovcc_15,
 };
 
 /*
