@@ -78,15 +78,16 @@ static unsigned long combo_flags(unsigned int i)
 }
 
 /*
- * Executes Jcc @cc in its rel8 (bit 0 of the result) and rel32 (bit 1)
- * encodings with the status flags @status, everything else in EFLAGS as it
- * is. The opcodes are spelled out so that the assembler cannot choose.
+ * Executes the instructions of condition @cc with the status flags @status,
+ * everything else in EFLAGS as it is: Jcc rel8 (bit 0 of the result), Jcc
+ * rel32 (bit 1), SETcc (bit 2) and CMOVcc (bit 3). The opcodes are spelled
+ * out so that the assembler cannot choose.
  */
-#define CPU_JCC(cc)							\
-static noinline unsigned int cpu_jcc_##cc(unsigned long status)	\
+#define CPU_CC(cc)							\
+static noinline unsigned int cpu_cc_##cc(unsigned long status)		\
 {									\
 	unsigned long fl = (native_save_fl() & ~TP_STATUS_FLAGS) | status; \
-	unsigned int r8, r32;						\
+	unsigned int r8, r32, set, mov = 0, one = 1;			\
 									\
 	asm volatile("pushf\n\t"					\
 		     "push %[fl]\n\t"					\
@@ -100,29 +101,32 @@ static noinline unsigned int cpu_jcc_##cc(unsigned long status)	\
 		     "5:\tmov $0, %[r32]\n\t"				\
 		     "jmp 7f\n"						\
 		     "6:\tmov $1, %[r32]\n"				\
-		     "7:\tpopf"						\
-		     : [r8] "=&r" (r8), [r32] "=&r" (r32)		\
-		     : [fl] "r" (fl)					\
+		     "7:\t.byte 0x0f, 0x90 + " #cc ", 0xc1\n\t"	/* set %cl */ \
+		     ".byte 0x0f, 0x40 + " #cc ", 0xc2\n\t"	/* cmov %edx, %eax */ \
+		     "popf"						\
+		     : [r8] "=&r" (r8), [r32] "=&r" (r32),		\
+		       "=&c" (set), "+a" (mov)				\
+		     : [fl] "r" (fl), "d" (one)				\
 		     : "cc", "memory");					\
-	return r8 | r32 << 1;						\
+	return r8 | r32 << 1 | (set & 0xff) << 2 | mov << 3;		\
 }
 
-CPU_JCC(0)  CPU_JCC(1)  CPU_JCC(2)  CPU_JCC(3)
-CPU_JCC(4)  CPU_JCC(5)  CPU_JCC(6)  CPU_JCC(7)
-CPU_JCC(8)  CPU_JCC(9)  CPU_JCC(10) CPU_JCC(11)
-CPU_JCC(12) CPU_JCC(13) CPU_JCC(14) CPU_JCC(15)
+CPU_CC(0)  CPU_CC(1)  CPU_CC(2)  CPU_CC(3)
+CPU_CC(4)  CPU_CC(5)  CPU_CC(6)  CPU_CC(7)
+CPU_CC(8)  CPU_CC(9)  CPU_CC(10) CPU_CC(11)
+CPU_CC(12) CPU_CC(13) CPU_CC(14) CPU_CC(15)
 
-static unsigned int (* const cpu_jcc[16])(unsigned long) = {
-	cpu_jcc_0,  cpu_jcc_1,  cpu_jcc_2,  cpu_jcc_3,
-	cpu_jcc_4,  cpu_jcc_5,  cpu_jcc_6,  cpu_jcc_7,
-	cpu_jcc_8,  cpu_jcc_9,  cpu_jcc_10, cpu_jcc_11,
-	cpu_jcc_12, cpu_jcc_13, cpu_jcc_14, cpu_jcc_15,
+static unsigned int (* const cpu_cc[16])(unsigned long) = {
+	cpu_cc_0,  cpu_cc_1,  cpu_cc_2,  cpu_cc_3,
+	cpu_cc_4,  cpu_cc_5,  cpu_cc_6,  cpu_cc_7,
+	cpu_cc_8,  cpu_cc_9,  cpu_cc_10, cpu_cc_11,
+	cpu_cc_12, cpu_cc_13, cpu_cc_14, cpu_cc_15,
 };
 
 /* What the CPU did, for every condition and flag combination. */
 static bool cpu_taken(struct kunit *test, unsigned int cc, unsigned int combo)
 {
-	unsigned int r = cpu_jcc[cc](combo_flags(combo));
+	unsigned int r = cpu_cc[cc](combo_flags(combo)) & 3;	/* the Jcc */
 
 	/* Both encodings of one condition must agree on the hardware. */
 	KUNIT_EXPECT_TRUE_MSG(test, r == 0 || r == 3, "j%s: rel8/rel32 disagree (%u)",
@@ -154,40 +158,6 @@ static void jcc_cond_vs_cpu(struct kunit *test)
 }
 
 /*
- * Executes SETcc @cc (bit 0 of the result) and CMOVcc @cc (bit 1) with the
- * status flags @status, everything else in EFLAGS as it is.
- */
-#define CPU_SETCC_CMOVCC(cc)						\
-static noinline unsigned int cpu_setcc_cmovcc_##cc(unsigned long status) \
-{									\
-	unsigned long fl = (native_save_fl() & ~TP_STATUS_FLAGS) | status; \
-	unsigned int set, mov = 0, one = 1;				\
-									\
-	asm volatile("pushf\n\t"					\
-		     "push %[fl]\n\t"					\
-		     "popf\n\t"						\
-		     ".byte 0x0f, 0x90 + " #cc ", 0xc1\n\t"	/* set %cl */ \
-		     ".byte 0x0f, 0x40 + " #cc ", 0xc2\n\t"	/* cmov %edx, %eax */ \
-		     "popf"						\
-		     : "=&c" (set), "+a" (mov)				\
-		     : [fl] "r" (fl), "d" (one)				\
-		     : "cc", "memory");					\
-	return (set & 0xff) | mov << 1;					\
-}
-
-CPU_SETCC_CMOVCC(0)  CPU_SETCC_CMOVCC(1)  CPU_SETCC_CMOVCC(2)  CPU_SETCC_CMOVCC(3)
-CPU_SETCC_CMOVCC(4)  CPU_SETCC_CMOVCC(5)  CPU_SETCC_CMOVCC(6)  CPU_SETCC_CMOVCC(7)
-CPU_SETCC_CMOVCC(8)  CPU_SETCC_CMOVCC(9)  CPU_SETCC_CMOVCC(10) CPU_SETCC_CMOVCC(11)
-CPU_SETCC_CMOVCC(12) CPU_SETCC_CMOVCC(13) CPU_SETCC_CMOVCC(14) CPU_SETCC_CMOVCC(15)
-
-static unsigned int (* const cpu_setcc_cmovcc[16])(unsigned long) = {
-	cpu_setcc_cmovcc_0,  cpu_setcc_cmovcc_1,  cpu_setcc_cmovcc_2,  cpu_setcc_cmovcc_3,
-	cpu_setcc_cmovcc_4,  cpu_setcc_cmovcc_5,  cpu_setcc_cmovcc_6,  cpu_setcc_cmovcc_7,
-	cpu_setcc_cmovcc_8,  cpu_setcc_cmovcc_9,  cpu_setcc_cmovcc_10, cpu_setcc_cmovcc_11,
-	cpu_setcc_cmovcc_12, cpu_setcc_cmovcc_13, cpu_setcc_cmovcc_14, cpu_setcc_cmovcc_15,
-};
-
-/*
  * text_poke_cond() as an instruction emulator calls it, with the low nibble
  * of the opcode byte of a SETcc (0f 90-9f) or CMOVcc (0f 40-4f) and EFLAGS
  * with its fixed bit set (KVM's test_cc() does, where it calls it): against
@@ -200,7 +170,7 @@ static void setcc_cmovcc_cond_vs_cpu(struct kunit *test)
 	for (cc = 0; cc < 16; cc++) {
 		for (i = 0; i < TP_FLAG_COMBOS; i++) {
 			unsigned long eflags = combo_flags(i) | X86_EFLAGS_FIXED;
-			unsigned int r = cpu_setcc_cmovcc[cc](combo_flags(i));
+			unsigned int r = cpu_cc[cc](combo_flags(i)) >> 2;	/* SETcc, CMOVcc */
 
 			KUNIT_EXPECT_EQ_MSG(test, text_poke_cond(eflags, (0x90 | cc) & 0xf), r & 1,
 					    "set%s flags %#lx", cc_name[cc], eflags);
