@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`: the long runs, host and kernel.
+# `make bench`: the long runs and the cost figures, host and kernel.
 #   - iced-x86 differential decoding: 10^7 random and mutated byte strings
 #   - live patching: 10^6 retargets of the clang -Os sites under 3 callers
 #   - cargo fuzz of the decoder, encoder and classifiers
-#   - the in-kernel torture of 7.3 with 5000 updates (make check runs 300);
-#     BENCH_KERNEL=0 leaves it out, TORTURE_UPDATES sets the count
-# Prints the case counts and rates that README.md quotes.
+#   - the seam micro-bench: the crate's decisions against the C ones of the
+#     7.3 tree, at the kernel's optimisation levels (tests/seam.rs)
+#   - the in-kernel torture of 7.3 with 5000 updates (make check runs 300),
+#     then the kernel cost table of workbench/bench-kernel.sh (updates,
+#     size, static_call_init(), trap path); BENCH_KERNEL=0 leaves both out,
+#     TORTURE_UPDATES sets the count
+# Prints the case counts, rates and tables that README.md quotes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +32,10 @@ RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$BUILD_ROOT/cargo-fuzz cargo fuzz run decode 
 	{ tail -30 "$LOGS/fuzz.log"; die "the fuzz target found a failure"; }
 echo "fuzz: $(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/fuzz.log" | tail -1)s, no failure"
 
+# The seam micro-bench needs the 7.3 tree: C with clang-19 -Os, Rust with
+# opt-level s, as this kernel configuration builds them.
+bash "$TOP/workbench/hosttest.sh" seam
+
 # The long in-kernel torture: the series kernel of `make` (7.3) with the
 # sample's updates parameter raised.
 if [ "${BENCH_KERNEL:-1}" = 1 ]; then
@@ -36,4 +44,6 @@ if [ "${BENCH_KERNEL:-1}" = 1 ]; then
 	bash "$TOP/workbench/tree.sh" >/dev/null
 	bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" >/dev/null
 	TORTURE_UPDATES=$TORTURE_UPDATES TORTURE_TIMEOUT=3600 bash "$TOP/workbench/torture.sh"
+	step "kernel cost: X86_TEXT_POKE_RUST=y against =n (workbench/bench-kernel.sh)"
+	bash "$TOP/workbench/bench-kernel.sh" | tee "$LOGS/bench-kernel.md"
 fi

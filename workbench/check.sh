@@ -44,6 +44,8 @@ TAIL=12 run "host: cargo test: unit, doc, real CPU, iced-x86, live patching" bas
 run "host: rustfmt of our Rust files" bash "$R/lint.sh" rustfmt
 TAIL=6 run "host: scripts/text_poke_scan on made-up objects" bash "$R/lint.sh" scanner
 must "7.3 tree: base + series + reproducer branches" bash "$R/tree.sh"
+TAIL=7 run "7.3 host: the crate and the tree's C decisions agree in the seam micro-bench (short run)" \
+	env SEAM_SAMPLES=3 bash "$R/hosttest.sh" seam
 must "7.3 kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
 	bash "$R/build.sh" out "$R/series.config"
 run "7.3 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles and the seam header" \
@@ -65,7 +67,9 @@ TAIL=2 run "7.3 in-kernel: rust_text_poke torture (module-init patching, live pa
 	bash "$R/torture.sh"
 TAIL=6 run "7.3 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
 TAIL=4 run "7.3 in-kernel: without the trampoline check of __static_call_update() the update tears" \
-	bash "$R/corrupt-mutant.sh"
+	bash "$R/corrupt-mutant.sh" no-tramp-check
+TAIL=4 run "7.3 in-kernel: without the site check of batched updates an update with an unexpected site is written" \
+	bash "$R/corrupt-mutant.sh" no-site-check
 uprobes() {
 	run "$BASE kernel: uprobes$([ $BASE = 6.12 ] || echo " and KVM's emulator") call the Rust condition evaluator" \
 		bash "$R/lint.sh" evaluator

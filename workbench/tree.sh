@@ -3,7 +3,8 @@
 #
 # Make $SRC: Debian's linux-source-$BASE unpacked as a git repository with one
 # base commit (tag "base"), then the series from patches/ as commits on branch
-# "series" and the reproducer on branch "repro". Each patch directory holds
+# "series", the reproducer on branch "repro" and, where patches/bench has a
+# diff for the base, the bench counter on branch "bench". Each patch directory holds
 # the overlay files of the commit ("files", the same for every base) and one
 # diff to upstream files per base, $BASE.diff, and the commit message,
 # "message" or, where one base needs its own, "message-$BASE". A directory
@@ -93,6 +94,10 @@ done
 repro=$(build_commit "$head" "$TOP/patches/repro")
 
 g branch -f repro "$repro"
+# make bench: the series plus the boot-cost counter, on branch "bench".
+if [ -s "$TOP/patches/bench/$BASE.diff" ]; then
+	g branch -f bench "$(build_commit "$head" "$TOP/patches/bench")"
+fi
 if [ "$(g rev-parse HEAD)" != "$head" ] || [ -n "$(g status --porcelain)" ]; then
 	g checkout -q -f -B series "$head"
 fi
