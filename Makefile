@@ -5,7 +5,10 @@
 # QEMU.
 #
 #   make          set up, apply the series, build, boot, print the summary
-#   make check    every test: host, kernel build, boot, in-kernel, reproducer
+#   make check    every test of an everyday change, within an hour on 2 cores
+#   make check-full  make check and the slow proofs (reproducer, GCC, i386,
+#                 6.12's =n comparison and mails): before sending the series
+#   make setup-check  setup.sh's package choice on made-up machines
 #   make repro    the kernel without Jcc tail-call support: must not boot
 #   make kunit    the KUnit suites with tools/testing/kunit/kunit.py
 #   make bench    the long runs: host test bench, kernel torture (README)
@@ -21,7 +24,7 @@ export BUILD_ROOT ?= $(CURDIR)/build
 # BASE=7.3 (default, mainline) or BASE=6.12 (the LTS backport)
 export BASE ?= 7.3
 
-.PHONY: all setup tree kernel boot summary check repro kunit hosttest bench matrix series bisect-check baseline clean
+.PHONY: all setup tree kernel boot summary check check-full setup-check repro kunit hosttest bench matrix series bisect-check baseline clean
 
 all: setup tree kernel boot summary
 
@@ -65,6 +68,12 @@ kunit: tree
 
 check: setup
 	@bash $(WB)/check.sh
+
+check-full: setup
+	@CHECK_FULL=1 bash $(WB)/check.sh
+
+setup-check:
+	@bash $(WB)/setup-check.sh
 
 # Regenerate workbench/objtool-baseline.txt from the unpatched base tree.
 baseline: tree

@@ -73,9 +73,10 @@ list=$OUT/textpoke-initramfs.list
 # on, loglevel=8 lets the console print KERN_DEBUG.
 append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 printk.devkmsg=on"
 append+=" text_poke_rs_kunit.dyndbg=+p loglevel=8 ${BOOT_APPEND:-}"
+"$QEMU_SYSTEM" --version | head -1 | sed 's/ *(.*//; s/.*version //' > "$log.qemu-version"
 start=$(date +%s.%N)
 set +e
-timeout "$timeout" qemu-system-x86_64 -cpu EPYC -smp 2 -m 512M \
+timeout "$timeout" "$QEMU_SYSTEM" -cpu EPYC -smp 2 -m 512M \
 	${BOOT_ACCEL:+-accel "$BOOT_ACCEL"} \
 	-display none -monitor none -no-reboot -serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" </dev/null 2>"$log.qemu"

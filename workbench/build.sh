@@ -5,6 +5,8 @@
 #
 # Configure (tinyconfig + workbench/textpoke.config + extra lines or fragment
 # files, each F.config followed by F-$BASE.config if there is one) and build
+# (BUILD_BASECONFIG=x86_64_defconfig BUILD_FRAGMENT=F: that configuration
+# target and F instead of tinyconfig and textpoke.config)
 # $SRC into $BUILD/NAME (default: out). Fails when a requested option did not
 # make it into .config (with BUILD_ALLOW_UNKNOWN=1, an option that no Kconfig
 # of $SRC defines is let go), and when objtool reports a warning that the
@@ -23,7 +25,7 @@ mkdir -p "$OUT"
 frag=$OUT/textpoke.config
 # An argument is a config line, or a fragment file to add.
 {
-	cat "$TOP/workbench/textpoke.config"
+	cat "${BUILD_FRAGMENT:-$TOP/workbench/textpoke.config}"
 	for a in "$@"; do
 		if [ -f "$a" ]; then
 			cat "$a"
@@ -35,8 +37,8 @@ frag=$OUT/textpoke.config
 	done
 } > "$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$OUT/.config" ]; then
-	step "configuring $name: tinyconfig + textpoke.config $*"
-	"${KMAKE[@]}" -s tinyconfig >/dev/null
+	step "configuring $name: ${BUILD_BASECONFIG:-tinyconfig} + $(basename "${BUILD_FRAGMENT:-textpoke.config}") $*"
+	"${KMAKE[@]}" -s "${BUILD_BASECONFIG:-tinyconfig}" >/dev/null
 	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "$frag.new" >/dev/null
 	"${KMAKE[@]}" -s olddefconfig >/dev/null
 	mv "$frag.new" "$frag"

@@ -14,6 +14,9 @@ SRC=${SRC:-$BUILD/linux}  # base tree + series, a git repository
 OUT=$BUILD/${OUT_NAME:-out}  # O= directory of the kernel build (make matrix: others)
 LOGS=$BUILD/logs
 BINDGEN_VERSION=0.73.2
+# The QEMU of the boot tests and kunit.py (workbench/bin): the installed one,
+# or another, e.g. bookworm's 7.2 from workbench/qemu-bookworm.sh.
+export QEMU_SYSTEM=${QEMU_SYSTEM:-/usr/bin/qemu-system-x86_64}
 
 RUSTC=/usr/bin/rustc
 RUSTDOC=/usr/bin/rustdoc

@@ -18,8 +18,8 @@ SERIES=$W/series.config
 MATRIX_DIR=${MATRIX_DIR:-matrix}
 
 # name|what|config lines (series kernel plus these; "-" starts from
-# textpoke.config alone; "=out" is the series kernel itself)|checks after
-# the boot
+# textpoke.config alone; "=out" is the series kernel itself; "defconfig"
+# is x86_64_defconfig + defconfig.config)|checks after the boot
 MATRIX=(
 "gcc|GCC, X86_TEXT_POKE_RUST=n (build only)|gcc|"
 "i386|i386 tinyconfig with static calls, jump labels, kprobes (build only)|i386|"
@@ -32,6 +32,7 @@ MATRIX=(
 "kprobes|KPROBES with its sanity tests: the series kernel of make (build/BASE/out)|=out|kprobes_test"
 "nokprobes|the KUnit suite with KPROBES off|CONFIG_KPROBES_SANITY_TEST=n CONFIG_KPROBES=n|kunit_skip"
 "kasan|KASAN (generic): objtool, noinstr entry points|CONFIG_SLUB_TINY=n CONFIG_KASAN=y|noinstr"
+"defconfig|x86_64_defconfig with Rust, -Os, X86_TEXT_POKE_RUST=y and the KUnit suite (workbench/defconfig.config)|defconfig|report noinstr"
 )
 
 # other NAME KIND LOG: the build-only kernels, from tinyconfig.
@@ -81,6 +82,8 @@ checks() {
 			grep -qE ' text_poke_emulate$' <<< "$syms" || { echo "no text_poke_emulate"; return 1; }
 			echo "no trap counter, no test export (text_poke_emulate is there)" ;;
 		noinstr) OUT_NAME=matrix-$name bash "$W/lint.sh" noinstr || return 1 ;;
+		report)	# The boot's site report against the scanner and objtool's list.
+			OUT_NAME=matrix-$name REPORT_LOG=$log bash "$W/lint.sh" report || return 1 ;;
 		jcc)	# What the compiler made of the static calls (no verdict).
 			echo "conditional tail calls in vmlinux.o: $(jcc_sites "$o" | wc -l)" ;;
 		torture)
@@ -107,6 +110,11 @@ one() {
 		gcc|i386|um) other "$name" "$cfg" ;;
 		=out)	bash "$W/build.sh" out "$SERIES" &&
 			bash "$W/boot.sh" out "$LOGS/boot-matrix-$name.log" &&
+			checks "$name" $chk ;;
+		defconfig)
+			BUILD_BASECONFIG=x86_64_defconfig BUILD_FRAGMENT=$W/defconfig.config \
+				bash "$W/build.sh" "matrix-$name" &&
+			BOOT_TIMEOUT=300 bash "$W/boot.sh" "matrix-$name" "$LOGS/boot-matrix-$name.log" &&
 			checks "$name" $chk ;;
 		-\ *)	bash "$W/build.sh" "matrix-$name" ${cfg#- } &&
 			BOOT_TIMEOUT=300 bash "$W/boot.sh" "matrix-$name" "$LOGS/boot-matrix-$name.log" &&

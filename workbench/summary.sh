@@ -25,7 +25,7 @@ agree=0
 scan=$(bash "$TOP/workbench/lint.sh" report 2>&1) && agree=1
 echo "static_call (vmlinux.o, scripts/text_poke_scan): $(echo "$scan" | grep -oP 'vmlinux.o: \K.*' || echo "scan failed")"
 echo "$scan" | grep -E '^(kernel|ERROR): ' | grep -v 'after static_call_init():' | sed 's/^ERROR: /  DISAGREE: /; s/^kernel: /  /'
-echo "boot:      $(cat "$log.seconds") s under TCG (-cpu EPYC -smp 2), log ${log#$TOP/}"
+echo "boot:      $(cat "$log.seconds") s under QEMU $(cat "$log.qemu-version" 2>/dev/null || echo "(version unknown)") TCG (-cpu EPYC -smp 2), log ${log#$TOP/}"
 if bash "$TOP/workbench/boot.sh" --verdict "$name" "$log" >/dev/null && [ -n "$report" ] && [ $agree = 1 ]; then
 	echo "result:    PASS"
 else
