@@ -7,12 +7,12 @@
 #   make          set up, apply the series, build, boot, print the summary
 #   make check    every test of an everyday change, within an hour on 2 cores
 #   make check-full  make check and the slow proofs (reproducer, GCC, i386,
-#                 6.12's =n comparison and mails): before sending the series
+#                 6.12's mails): before sending the series
 #   make setup-check  setup.sh's package choice on made-up machines
 #   make repro    the kernel without Jcc tail-call support: must not boot
 #   make kunit    the KUnit suites with tools/testing/kunit/kunit.py
 #   make bench    the long runs: host test bench, kernel torture (README)
-#   make matrix   the series in 11 configurations, one line each (README)
+#   make matrix   the series in 12 configurations, one line each (README)
 #   make series   the series as mails for LKML, signed off by you (README)
 #   make bisect-check  every commit of the series builds (README)
 #   make clean    remove build/

@@ -25,6 +25,7 @@ mkdir -p "$OUT"
 frag=$OUT/textpoke.config
 # An argument is a config line, or a fragment file to add.
 {
+	echo "# base: ${BUILD_BASECONFIG:-tinyconfig}"
 	cat "${BUILD_FRAGMENT:-$TOP/workbench/textpoke.config}"
 	for a in "$@"; do
 		if [ -f "$a" ]; then

@@ -212,7 +212,7 @@ scanner)
 	expect 2 "No such file" "$d/missing.o"
 	;;
 report)
-	log=${REPORT_LOG:-$LOGS/boot-${OUT_NAME:-out}.log}
+	log=$LOGS/boot-${OUT_NAME:-out}.log
 	scan=$(bash "$TOP/workbench/scan.sh" "$OUT/vmlinux.o") || { echo "$scan"; die "scanner: unhandled sites"; }
 	# Compared as "func+0xoff mnemonic __SCT__key": kallsyms and ELF sizes
 	# differ (padding), so /size is dropped; llvm-objdump gives no offset.

@@ -83,7 +83,7 @@ checks() {
 			echo "no trap counter, no test export (text_poke_emulate is there)" ;;
 		noinstr) OUT_NAME=matrix-$name bash "$W/lint.sh" noinstr || return 1 ;;
 		report)	# The boot's site report against the scanner and objtool's list.
-			OUT_NAME=matrix-$name REPORT_LOG=$log bash "$W/lint.sh" report || return 1 ;;
+			OUT_NAME=matrix-$name bash "$W/lint.sh" report || return 1 ;;
 		jcc)	# What the compiler made of the static calls (no verdict).
 			echo "conditional tail calls in vmlinux.o: $(jcc_sites "$o" | wc -l)" ;;
 		torture)

@@ -26,8 +26,8 @@ if [ ! -x "$bin" ]; then
 	cat > "$bin" <<-EOW
 	#!/bin/sh
 	# bookworm's QEMU, unpacked by workbench/qemu-bookworm.sh
-	QEMU_MODULE_DIR=$D/root/usr/lib/x86_64-linux-gnu/qemu exec $D/root/usr/bin/qemu-system-x86_64 \\
-		-L $D/root/usr/share/qemu -L $D/root/usr/share/seabios "\$@"
+	QEMU_MODULE_DIR='$D/root/usr/lib/x86_64-linux-gnu/qemu' exec '$D/root/usr/bin/qemu-system-x86_64' \\
+		-L '$D/root/usr/share/qemu' -L '$D/root/usr/share/seabios' -L '$D/root/usr/lib/ipxe/qemu' "\$@"
 	EOW
 	chmod +x "$bin"
 fi
