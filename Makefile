@@ -20,6 +20,9 @@
 # Everything lands in build/ (ignored by git); see README.md.
 
 WB := workbench
+# Variables of our command line (BASE=, M=) must not reach the kernel's
+# makes that the scripts run: kbuild reads M= as an external module.
+MAKEOVERRIDES :=
 export BUILD_ROOT ?= $(CURDIR)/build
 # BASE=7.3 (default, mainline) or BASE=6.12 (the LTS backport)
 export BASE ?= 7.3

@@ -19,7 +19,7 @@ SUITES="x86_text_poke_rs kprobes_test"
 step "kunit.py run --arch=x86_64 (build/kunit, log $LOG)"
 rc=0
 kunit_py "$JSON" "$LOG" || rc=$?
-grep -E '^\[..:..:..\] (Testing complete|Elapsed time)' "$LOG" | sed 's/^/    /' || true
+grep -E '^QEMU: |^\[..:..:..\] (Testing complete|Elapsed time)' "$LOG" | sed 's/^/    /' || true
 [ $rc -eq 0 ] || { tail -n 40 "$LOG"; die "kunit.py failed (exit $rc)"; }
 [ -s "$JSON" ] || die "kunit.py wrote no $JSON"
 

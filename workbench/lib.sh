@@ -123,6 +123,7 @@ boot_module() {
 kunit_py() {
 	[ ! -e "$SRC/.config" ] || die "$SRC/.config exists: kunit.py needs a clean source tree"
 	rm -f "$1"
+	echo "QEMU: $("$QEMU_SYSTEM" --version | head -1)" > "$2"
 	(cd "$SRC" && PATH=$TOP/workbench/bin:$PATH python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 		--build_dir="$BUILD/kunit" \
 		--kunitconfig="$TOP/workbench/text_poke.kunitconfig" \
@@ -130,7 +131,7 @@ kunit_py() {
 		--make_options RUSTDOC="$RUSTDOC" --make_options BINDGEN="$BINDGEN" \
 		--make_options HOSTRUSTC="$RUSTC" --jobs="$(nproc)" --timeout=900 \
 		--qemu_args="-smp 2 -cpu EPYC" --kernel_args=text_poke_rs_kunit.dyndbg=+p \
-		--kernel_args=loglevel=8 --json="$1") > "$2" 2>&1
+		--kernel_args=loglevel=8 --json="$1") >> "$2" 2>&1
 }
 
 # kunit_cases JSON: "STATUS suite.case" per case (parameters as cases).
