@@ -41,7 +41,7 @@ verdict() {
 		text=$log.unwarned
 		sed '/cut here/,/end trace/d' "$log" > "$text"
 	fi
-	bad=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING:|Call Trace|^ *not ok|Kernel panic' "$text" |
+	bad=$(grep -n -E 'BUG:|kernel BUG|Oops|WARNING:|Call Trace|^(\[[ 0-9.]+\] )? *not ok|Kernel panic' "$text" |
 	      grep -v 'Speculative Return Stack Overflow: WARNING' | head -5 || true)
 	[ -z "$bad" ] || fail "$(echo "$bad" | head -1)"
 	grep -q TEXTPOKE-BOOT-OK "$log" || fail "no boot marker ($(wc -l < "$log") log lines)"
@@ -71,7 +71,9 @@ list=$OUT/textpoke-initramfs.list
 
 # The KUnit report's per-site lines are pr_debug(): dynamic debug turns them
 # on, loglevel=8 lets the console print KERN_DEBUG.
-append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 printk.devkmsg=on"
+# printk.time=0: the checks read KTAP and report lines from the start of a
+# line, also on kernels with PRINTK_TIME (make matrix's defconfig).
+append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 printk.devkmsg=on printk.time=0"
 append+=" text_poke_rs_kunit.dyndbg=+p loglevel=8 ${BOOT_APPEND:-}"
 "$QEMU_SYSTEM" --version | head -1 | sed 's/ *(.*//; s/.*version //' > "$log.qemu-version"
 start=$(date +%s.%N)
