@@ -18,6 +18,8 @@
 # this check, qemu-system-x86 from the default suite, must not resolve.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# apt's messages are parsed below.
+export LC_ALL=C
 
 MIRROR=${SETUP_CHECK_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -34,7 +36,7 @@ machine() {
 	local d=$T/$1
 	rm -rf "$d"
 	mkdir -p "$d/etc/sources.list.d" "$d/etc/preferences.d" "$d/etc/apt.conf.d" \
-		"$d/admin/info" "$d/admin/updates"
+		"$d/admin/info" "$d/admin/updates" "$d/state"
 	: > "$d/etc/sources.list"
 	{
 		echo "deb [signed-by=$KEYRING] $MIRROR bookworm main"
@@ -48,6 +50,7 @@ machine() {
 	# binary caches are not kept.
 	cat > "$d/apt.conf" <<-EOF
 	Dir::Etc "$d/etc";
+	Dir::State "$d/state";
 	Dir::State::status "$d/admin/status";
 	Dir::State::lists "$APTD/lists";
 	Dir::Cache "$APTD/cache";
@@ -97,7 +100,7 @@ inst_version() {  # NAME PKG: the version setup.sh would install
 	awk -v p="$2" '$1 == "Inst" && $2 == p { for (i = 3; i <= NF; i++) if ($i ~ /^\(/) {
 		print substr($i, 2); exit } }' "$T/$1.log"
 }
-# from_suite NAME TAG: the packages whose installed version has TAG (~bpo12:
+# from_tag NAME TAG: the packages whose installed version has TAG (~bpo12:
 # bookworm-backports), and those that setup.sh named from SUITE.
 from_tag() {
 	awk -v t="$2" '$1 == "Inst" { for (i = 3; i <= NF; i++) if ($i ~ /^\(/) {
@@ -121,8 +124,8 @@ pins() {
 
 # The choice of the old setup.sh on the bpo machine: it must not resolve
 # without removing the machine's QEMU.
-if on bpo apt-get install -s --no-install-recommends qemu-system-x86 > "$T/old.log" 2>&1 &&
-   ! grep -q '^Remv ' "$T/old.log"; then
+on bpo apt-get install -s --no-install-recommends qemu-system-x86 > "$T/old.log" 2>&1 || true
+if ! grep -qE '^Remv qemu-utils |unmet dependencies' "$T/old.log"; then
 	bad "bpo: bookworm's qemu-system-x86 resolves beside qemu-utils $IMAGE_QEMU: the case proves nothing"
 else
 	echo "bpo: qemu-system-x86 from bookworm (the old choice) does not resolve: $(grep -m1 -E '^Remv|Breaks|Depends' "$T/old.log" | sed 's/^ *//')"

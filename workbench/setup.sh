@@ -22,6 +22,8 @@
 # then name a private apt configuration, its etc directory and dpkg state.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# apt's messages are parsed below.
+export LC_ALL=C
 
 PKGS=(linux-source-6.12 linux-source-7.3 clang-19 lld-19 llvm-19 libclang-19-dev rustc-web
       rust-web-src libelf-dev flex bison bc libssl-dev qemu-system-x86
@@ -39,6 +41,9 @@ if [ -n "${SETUP_SIMULATE:-}" ] && [ "$SETUP_SIMULATE" != 0 ]; then
 	SIMULATE=1
 	[ -n "${APT_CONFIG:-}" ] && [ "$APT_ETC" != /etc/apt ] && [ "$DPKG_ADMIN" != /var/lib/dpkg ] ||
 		die "SETUP_SIMULATE needs a private APT_CONFIG, APT_ETC and DPKG_ADMIN"
+	eval "$(apt-config shell LISTS Dir::State::lists/d)"
+	[[ ${LISTS:-/var/lib/apt/} != /var/lib/apt/* ]] ||
+		die "SETUP_SIMULATE needs APT_CONFIG to set a private Dir::State::lists"
 fi
 APT=(apt-get -o Dir::Etc="$APT_ETC" -o Dir::State::status="$DPKG_ADMIN/status")
 SUDO=; [ "$(id -u)" -eq 0 ] || [ $SIMULATE = 1 ] || SUDO=sudo
@@ -133,7 +138,7 @@ resolve() {
 	done
 	if [ $solved = 0 ]; then
 		printf 'ERROR: apt finds no way to install these packages beside those this machine has:\n' >&2
-		printf '%s\n' "$out" | sed -n '/unmet dependencies/,$p' | sed 's/^/    /' >&2
+		printf '%s\n' "$out" | sed -n '/unmet dependencies/,$p; /^E: /p' | sed 's/^/    /' >&2
 		qemu_hint >&2
 		exit 1
 	fi
@@ -163,7 +168,7 @@ fi
 suite=
 if [[ " ${missing[*]} " == *" qemu-system-x86 "* ]]; then
 	suite=$(qemu_suite)
-	[ -z "$suite" ] || add_suite "$suite" "for QEMU, to match the installed $(installed qemu-utils)"
+	[ -z "$suite" ] || add_suite "$suite" "for QEMU, to match the QEMU packages installed from there"
 fi
 if [ ${#missing[@]} -gt 0 ] || [ $added = 1 ]; then
 	$SUDO "${APT[@]}" update -qq
