@@ -9,7 +9,7 @@
 #   make check-full  make check and the slow proofs (reproducer, GCC, i386,
 #                 6.12's mails): before sending the series
 #   make setup-check  setup.sh's package choice on made-up machines
-#   make repro    the kernel without Jcc tail-call support: must not boot
+#   make repro    the base kernel without Jcc tail-call support: must not boot
 #   make kunit    the KUnit suites with tools/testing/kunit/kunit.py
 #   make bench    the long runs: host test bench, kernel torture (README)
 #   make matrix   the series in 12 configurations, one line each (README)

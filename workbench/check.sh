@@ -78,11 +78,14 @@ TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kerne
 	bash "$R/lint.sh" report
 TAIL=2 run "7.3 in-kernel: rust_text_poke torture (module-init patching, live patching of 16 Jcc sites)" \
 	bash "$R/torture.sh"
-TAIL=6 run "7.3 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
-TAIL=4 run "7.3 in-kernel: without the trampoline check of __static_call_update() the update tears" \
-	bash "$R/corrupt-mutant.sh" no-tramp-check
-TAIL=4 run "7.3 in-kernel: without the site check of batched updates an update with an unexpected site is written" \
-	bash "$R/corrupt-mutant.sh" no-site-check
+TAIL=3 run "7.3 in-kernel: a site of unknown form is reported once and left calling its trampoline; every update is written" \
+	bash "$R/corrupt.sh"
+TAIL=2 run "7.3 in-kernel: updates that do not skip such a site meet it as corrupt text: report, then BUG()" \
+	bash "$R/corrupt-mutant.sh"
+TAIL=2 run "7.3 in-kernel: foreign bytes at a static call site: report, then BUG()" bash "$R/corrupt-bug.sh"
+TAIL=1 run "7.3 boot: without Jcc in the Rust site check the kernel boots, its Jcc sites reported and left" \
+	bash "$R/nojcc.sh" rust
+TAIL=1 run "7.3 boot: without Jcc in the C site check (X86_TEXT_POKE_RUST=n) the same" bash "$R/nojcc.sh" c
 uprobes() {
 	run "$BASE kernel: uprobes$([ $BASE = 6.12 ] || echo " and KVM's emulator") call the Rust condition evaluator" \
 		bash "$R/lint.sh" evaluator
@@ -96,7 +99,7 @@ TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel b
 	bash "$R/kunit.sh"
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
 	bash "$R/kunit-mutant.sh"
-full "7.3 repro: the kernel without Jcc support fails the boot test" bash "$R/repro.sh"
+full "7.3 repro: the base kernel without Jcc support fails the boot test" bash "$R/repro.sh"
 # The mails of make series, rendered without sign-off (no identity needed).
 mails() {
 	local r=${1:-run}
@@ -124,7 +127,8 @@ TAIL=1 run "6.12 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "6.12 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "6.12 boot: the static call sites and conditional tail calls the kernel patched (KUnit at boot)" \
 	bash "$R/lint.sh" report
-TAIL=6 run "6.12 in-kernel: corrupt site and trampoline reported once, nothing torn, still working" bash "$R/corrupt.sh"
+TAIL=3 run "6.12 in-kernel: a site of unknown form is reported once and left calling its trampoline; every update is written" \
+	bash "$R/corrupt.sh"
 uprobes
 run "6.12 kernel: make rusttest runs the crate's unit tests and doctests" bash "$R/lint.sh" rusttest
 mails full

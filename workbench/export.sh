@@ -3,7 +3,7 @@
 #
 # export.sh: write the series of $SRC back into patches/ after editing it as
 # kernel developers do, with commits on branch "series" (fixups, rebases) and
-# the reproducer as the one commit on branch "repro".
+# the reproducer as the one commit on branch "repro" (on base).
 #
 # Commit k of base..series goes to the k-th patch directory: its message to
 # "message" (or "message-$BASE" where that exists), its changes to upstream
@@ -20,7 +20,7 @@ mapfile -t dirs < <(patch_dirs | xargs -n1 basename)
 mapfile -t commits < <(g rev-list --reverse base..series)
 [ "${#dirs[@]}" = "${#commits[@]}" ] ||
 	die "${#commits[@]} commits on series but ${#dirs[@]} patch directories"
-[ "$(g rev-parse repro^)" = "$(g rev-parse series)" ] || die "repro is not one commit on top of series"
+[ "$(g rev-parse repro^)" = "$(g rev-parse base)" ] || die "repro is not one commit on top of base"
 
 # Every overlay file of every patch: none of them goes into a diff.
 mapfile -t overlay < <(for d in "$TOP"/patches/[0-9]*/; do overlay_files "$d"; done | sort -u)

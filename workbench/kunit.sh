@@ -11,9 +11,10 @@ set -euo pipefail
 
 JSON=$LOGS/kunit.json
 LOG=$LOGS/kunit.log
-# The suites that must run: the Rust text_poke suite and the kernel's kprobes
+# The suites that must run: the Rust text_poke suite, the C test of batched
+# static call updates and the kernel's kprobes
 # tests (KPROBES_SANITY_TEST); the kunitconfig enables no others.
-SUITES="x86_text_poke_rs kprobes_test"
+SUITES="x86_text_poke_rs x86_static_call kprobes_test"
 
 [ -d "$SRC/.git" ] || die "no $SRC: run workbench/tree.sh"
 step "kunit.py run --arch=x86_64 (build/kunit, log $LOG)"

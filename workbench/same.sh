@@ -40,8 +40,9 @@ step "building $(echo $OBJS | wc -w) objects, base and series, X86_TEXT_POKE_RUS
 build_objs "$wt" "$BUILD/same-base"
 build_objs "$SRC" "$BUILD/same-series"
 # The series' own symbols aside: X86_TEXT_POKE_*, and on 7.3 the batched
-# static call updates that x86 selects (HAVE_STATIC_CALL_BATCH).
-ours='X86_TEXT_POKE|HAVE_STATIC_CALL_BATCH'
+# static call updates that x86 selects (HAVE_STATIC_CALL_BATCH) and their
+# C KUnit test.
+ours='X86_TEXT_POKE|HAVE_STATIC_CALL_BATCH|X86_STATIC_CALL_KUNIT_TEST'
 cmp -s <(grep -v '^#' "$BUILD/same-base/.config" | grep -vE "$ours") \
        <(grep -v '^#' "$BUILD/same-series/.config" | grep -vE "$ours") ||
 	die "the two configurations differ beyond the series' own options"

@@ -3,7 +3,8 @@
 #
 # Make $SRC: Debian's linux-source-$BASE unpacked as a git repository with one
 # base commit (tag "base"), then the series from patches/ as commits on branch
-# "series", the reproducer on branch "repro" and, where patches/bench has a
+# "series", the reproducer (patches/repro on the base alone) on branch "repro"
+# and, where patches/bench has a
 # diff for the base, the bench counter on branch "bench". Each patch directory holds
 # the overlay files of the commit ("files", the same for every base) and one
 # diff to upstream files per base, $BASE.diff, and the commit message,
@@ -91,7 +92,8 @@ for dir in $(patch_dirs); do
 	head=$(build_commit "$head" "$dir")
 	n=$((n + 1))
 done
-repro=$(build_commit "$head" "$TOP/patches/repro")
+# The reproducer is of the base tree alone: the bug as it was reported.
+repro=$(build_commit "$(g rev-parse base)" "$TOP/patches/repro")
 
 g branch -f repro "$repro"
 # make bench: the series plus the boot-cost counter, on branch "bench".

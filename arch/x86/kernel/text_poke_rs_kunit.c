@@ -5,10 +5,11 @@
  * (CONFIG_X86_TEXT_POKE_RUST), against the C implementation of
  * <asm/text-poke-insn-c.h>, built here beside it as the oracle.
  *
- * The oracle runs only on inputs that the C code accepts: it BUG()s on the
- * rest. Where the crate deliberately differs (it refuses a form that C
- * takes), the input is in a named list and the test checks both sides of the
- * difference. Further references are the CPU itself (every Jcc, both
+ * The oracle runs only on inputs that the C code accepts: apart from the
+ * static call site check, which reports, it BUG()s on the rest. Where the
+ * crate deliberately differs (it refuses a form that C takes), the input is
+ * in a named list and the test checks both sides of the difference.
+ * Further references are the CPU itself (every Jcc, both
  * encodings, and every SETcc and CMOVcc, executed with every combination of
  * the status flags), kprobes, which emulates a probed Jcc through
  * int3_emulate_jcc(), and the static call sites of this kernel as
@@ -685,13 +686,15 @@ static const struct {
 
 /*
  * The core kernel's static call sites as static_call_init() left them: each
- * holds a form that it may hold. One summary line counts them by form; the
+ * holds a form that it may hold, or was left calling its trampoline (a form
+ * the patcher does not know, reported at boot; counted as "left"). One
+ * summary line counts them by form; the
  * conditional tail calls are listed with their targets at debug level
  * (dynamic debug turns them on), to be compared with objtool's list.
  */
 static void static_call_sites(struct kunit *test)
 {
-	unsigned int count[ARRAY_SIZE(site_forms)] = {}, n = 0, i;
+	unsigned int count[ARRAY_SIZE(site_forms)] = {}, n = 0, left = 0, i;
 	struct static_call_site *site;
 	char line[160];
 	int pos = 0;
@@ -704,6 +707,10 @@ static void static_call_sites(struct kunit *test)
 
 		/* Init text is still there: built-in tests run before it goes. */
 		n++;
+		if (key & STATIC_CALL_SITE_TRAMP) {
+			left++;
+			continue;
+		}
 		KUNIT_EXPECT_EQ_MSG(test, text_poke_sc_check(insn, tail, false, &s), 0,
 				    "%pS: %*ph", insn, 6, insn);
 		for (i = 0; i < ARRAY_SIZE(site_forms); i++)
@@ -721,168 +728,11 @@ static void static_call_sites(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(site_forms); i++)
 		pos += scnprintf(line + pos, sizeof(line) - pos, " %s %u", site_forms[i].name,
 				 count[i]);
-	kunit_info(test, "%u static call sites after static_call_init():%s\n", n, line);
+	kunit_info(test, "%u static call sites after static_call_init():%s left %u\n",
+		   n, line, left);
 	KUNIT_EXPECT_GT(test, n, 0);
 }
 
-/*
- * A key with more inline sites than one batch of smp_text_poke_batch_add()
- * holds: TEXT_POKE_ARRAY_MAX, a page of 16-byte struct smp_text_poke_loc.
- */
-#define TP_MANY_SITES	300
-#define TP_BATCH_MAX	(PAGE_SIZE / 16)
-
-static int tp_many_a(int x)
-{
-	return x + 1;
-}
-
-static int tp_many_b(int x)
-{
-	return x + 2;
-}
-
-DEFINE_STATIC_CALL(tp_many, tp_many_a);
-
-static __always_inline int tp_many_4(int x)
-{
-	x = static_call(tp_many)(x);
-	x = static_call(tp_many)(x);
-	x = static_call(tp_many)(x);
-	return static_call(tp_many)(x);
-}
-
-static __always_inline int tp_many_20(int x)
-{
-	return tp_many_4(tp_many_4(tp_many_4(tp_many_4(tp_many_4(x)))));
-}
-
-static __always_inline int tp_many_100(int x)
-{
-	return tp_many_20(tp_many_20(tp_many_20(tp_many_20(tp_many_20(x)))));
-}
-
-/* TP_MANY_SITES inline sites: the sum says where the calls went. */
-static noinline int tp_many_sites(int x)
-{
-	return tp_many_100(tp_many_100(tp_many_100(x)));
-}
-
-/* Whether the rel32 call or jump at @insn goes to @func. */
-static bool tp_branches_to(const u8 *insn, void *func)
-{
-	/* No relocation into the middle of the trampoline (objtool, IBT). */
-	OPTIMIZER_HIDE_VAR(insn);
-	return (insn[0] == CALL_INSN_OPCODE || insn[0] == JMP32_INSN_OPCODE) &&
-	       insn + 5 + (s32)get_unaligned_le32(insn + 1) == func;
-}
-
-/* The inline sites of tp_many that call or jump to @func; @n: all of them. */
-static unsigned int tp_many_sites_on(void *func, unsigned int *n)
-{
-	struct static_call_site *site;
-	unsigned int on = 0;
-
-	*n = 0;
-	for (site = __start_static_call_sites; site < __stop_static_call_sites; site++) {
-		unsigned long key = (long)site->key + (long)&site->key;
-		u8 *insn = (u8 *)((long)site->addr + (long)&site->addr);
-
-		if ((key & ~STATIC_CALL_SITE_FLAGS) != (unsigned long)&STATIC_CALL_KEY(tp_many))
-			continue;
-		(*n)++;
-		on += tp_branches_to(insn, func);
-	}
-	return on;
-}
-
-/* The key, the trampoline and every inline site of tp_many are on @func. */
-static void tp_many_expect_on(struct kunit *test, int (*func)(int), int sum)
-{
-	unsigned int n;
-
-	KUNIT_EXPECT_PTR_EQ(test, static_call_query(tp_many), func);
-	KUNIT_EXPECT_TRUE(test, tp_branches_to((u8 *)STATIC_CALL_TRAMP_ADDR(tp_many), func));
-	KUNIT_EXPECT_EQ(test, tp_many_sites_on(func, &n), TP_MANY_SITES);
-	KUNIT_EXPECT_EQ(test, n, TP_MANY_SITES);
-	KUNIT_EXPECT_EQ(test, tp_many_sites(0), sum);
-}
-
-#ifdef CONFIG_KPROBES
-static struct task_struct *tp_sync_task;
-static atomic_t tp_syncs;
-
-static int tp_sync_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	if (current == READ_ONCE(tp_sync_task))
-		atomic_inc(&tp_syncs);
-	return 0;
-}
-
-/* A post_handler keeps the probe an INT3: an optimised one pokes text. */
-static void tp_sync_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
-{
-}
-
-/*
- * The synchronisations of all CPUs that this task's static_call_update()
- * of tp_many to @func takes. Each runs do_sync_core() on every CPU, here in
- * this task: the probe counts those. (smp_text_poke_sync_each_cpu() is
- * inlined into its callers in alternative.c, a probe on it sees none.)
- */
-static int tp_many_update(struct kunit *test, int (*func)(int))
-{
-	struct kprobe kp = {
-		.symbol_name = "do_sync_core",
-		.pre_handler = tp_sync_pre,
-		.post_handler = tp_sync_post,
-	};
-
-	KUNIT_ASSERT_EQ(test, register_kprobe(&kp), 0);
-	atomic_set(&tp_syncs, 0);
-	WRITE_ONCE(tp_sync_task, current);
-	static_call_update(tp_many, func);
-	WRITE_ONCE(tp_sync_task, NULL);
-	unregister_kprobe(&kp);
-	return atomic_read(&tp_syncs);
-}
-#else
-/* Without kprobes the update is checked, its synchronisations not counted. */
-static int tp_many_update(struct kunit *test, int (*func)(int))
-{
-	static_call_update(tp_many, func);
-	return -1;
-}
-#endif
-
-/*
- * An update of a key with more sites than a batch holds retargets the
- * trampoline and every site. Batched (CONFIG_HAVE_STATIC_CALL_BATCH), it
- * takes three synchronisations of all CPUs per batch, the trampoline one
- * entry of it; one at a time, three per site and three for the trampoline.
- */
-static void static_call_many_sites(struct kunit *test)
-{
-	unsigned int batches = DIV_ROUND_UP(TP_MANY_SITES + 1, TP_BATCH_MAX);
-	int syncs;
-
-	if (!IS_ENABLED(CONFIG_HAVE_STATIC_CALL_BATCH))
-		batches = TP_MANY_SITES + 1;
-	KUNIT_ASSERT_GT(test, TP_MANY_SITES, TP_BATCH_MAX);
-	tp_many_expect_on(test, tp_many_a, TP_MANY_SITES);
-
-	syncs = tp_many_update(test, tp_many_b);
-	tp_many_expect_on(test, tp_many_b, 2 * TP_MANY_SITES);
-	if (syncs >= 0)
-		KUNIT_EXPECT_EQ(test, syncs, 3 * batches);
-	kunit_info(test, "%u sites: %d synchronisations (want %u)\n", TP_MANY_SITES, syncs,
-		   3 * batches);
-
-	syncs = tp_many_update(test, tp_many_a);
-	tp_many_expect_on(test, tp_many_a, TP_MANY_SITES);
-	if (syncs >= 0)
-		KUNIT_EXPECT_EQ(test, syncs, 3 * batches);
-}
 #endif
 
 #ifdef CONFIG_KPROBES
@@ -1011,7 +861,6 @@ static struct kunit_case text_poke_rs_cases[] = {
 	KUNIT_CASE(sc_errors),
 #ifdef CONFIG_HAVE_STATIC_CALL_INLINE
 	KUNIT_CASE(static_call_sites),
-	KUNIT_CASE(static_call_many_sites),
 #endif
 	KUNIT_CASE(kprobe_on_jcc),
 	{}
