@@ -95,7 +95,7 @@ uprobes() {
 uprobes
 TAIL=5 run "7.3 in-kernel: with jl inverted in text_poke_cond() exactly the jl uprobes fail" \
 	bash "$R/uprobes-mutant.sh"
-TAIL=8 run "7.3 kunit.py: x86_text_poke_rs and kprobes_test suites (own kernel build, QEMU -smp 2)" \
+TAIL=8 run "7.3 kunit.py: x86_text_poke_rs, x86_static_call and kprobes_test suites (own kernel build, QEMU -smp 2)" \
 	bash "$R/kunit.sh"
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
 	bash "$R/kunit-mutant.sh"
