@@ -105,6 +105,19 @@ mutant_restore() {
 	exit $rc
 }
 
+# report_then_bug TEXT REPORT_RX: TEXT (a console log without CRs) has a
+# line matching REPORT_RX and, after it, the BUG() of static_call.c; prints
+# both lines.
+report_then_bug() {
+	local r b
+	r=$(grep -m1 -nE "$2" <<< "$1") || die "no report matching: $2"
+	b=$(grep -m1 -nE 'kernel BUG at arch/x86/kernel/static_call.c:[0-9]+!' <<< "$1") ||
+		die "no BUG() in static_call.c"
+	[ "${r%%:*}" -lt "${b%%:*}" ] || die "the BUG() came before the report"
+	echo "${r#*:}"
+	echo "${b#*:}"
+}
+
 # boot_module MODULE LOG: boot the series kernel with MODULE.ko (a sample or
 # a test module of arch/x86/kernel)
 # and workbench/guest/MODULE.sh (which loads it) in the initramfs, console
