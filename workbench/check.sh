@@ -85,7 +85,8 @@ TAIL=2 run "7.3 in-kernel: updates that do not skip such a site meet it as corru
 TAIL=2 run "7.3 in-kernel: foreign bytes at a static call site: report, then BUG()" bash "$R/corrupt-bug.sh"
 TAIL=1 run "7.3 boot: without Jcc in the Rust site check the kernel boots, its Jcc sites reported and left" \
 	bash "$R/nojcc.sh" rust
-TAIL=1 run "7.3 boot: without Jcc in the C site check (X86_TEXT_POKE_RUST=n) the same" bash "$R/nojcc.sh" c
+TAIL=1 run "7.3 boot: =n (the C series without Rust): KUnit batching and uprobes pass; without Jcc in the C site check it boots as above" \
+	bash "$R/nojcc.sh" c
 uprobes() {
 	run "$BASE kernel: uprobes$([ $BASE = 6.12 ] || echo " and KVM's emulator") call the Rust condition evaluator" \
 		bash "$R/lint.sh" evaluator
@@ -103,11 +104,13 @@ full "7.3 repro: the base kernel without Jcc support fails the boot test" bash "
 # The mails of make series, rendered without sign-off (no identity needed).
 mails() {
 	local r=${1:-run}
-	$r "$BASE mails: make series renders the series with cover letter, To and Cc" bash "$R/series.sh" --check
-	TAIL=12 $r "$BASE mails: checkpatch --strict says only what the cover letter lists" \
+	$r "$BASE mails: make series renders the C series and the Rust RFC, each with cover letter, To and Cc" \
+		bash "$R/series.sh" --check
+	TAIL=2 $r "$BASE mails: checkpatch --strict says only what each cover letter lists" \
 		bash "$R/mailcheck.sh" checkpatch
-	TAIL=3 $r "$BASE mails: git am onto a fresh Debian tree gives the series tree" bash "$R/mailcheck.sh" am
-	$r "$BASE mails: the cover letter's figures are this run's boot" bash "$R/mailcheck.sh" figures
+	TAIL=3 $r "$BASE mails: b4 am and git am of the C series, then the RFC, onto a fresh Debian tree give the series tree" \
+		bash "$R/mailcheck.sh" am
+	$r "$BASE mails: the RFC cover letter's figures are this run's boot" bash "$R/mailcheck.sh" figures
 }
 mails
 # The cheapest configurations of make matrix: build-only, no Rust.

@@ -8,7 +8,8 @@
 # in the C check, built with X86_TEXT_POKE_RUST=n into build/out-nojcc
 # (seeded from build/out, so an incremental build; that kernel is first
 # booted without the mutant, and on 7.3 must pass the C KUnit test of
-# batched static call updates there); rust:
+# batched static call updates there; then workbench/uprobes.sh runs on it,
+# so that the C series is tested without Rust); rust:
 # workbench/mutants/rust-no-jcc.diff in the crate, the series kernel
 # (build/out) with X86_TEXT_POKE_RUST=y, booted with kunit.enable=0 (the
 # KUnit suite compares the crate with the C check, which the mutant breaks
@@ -54,6 +55,10 @@ c)
 			die "x86_static_call did not pass in the =n kernel"
 		echo "=n kernel: ok x86_static_call, $(grep -aoE '[0-9]+ sites: [0-9]+ synchronisations \(want [0-9]+\)' <<< "$n" | head -1)"
 	fi
+	# The C series' uprobes patch, without Rust: __emulate_cc() decides.
+	step "uprobes on the 16 Jcc conditions in the =n kernel"
+	OUT_NAME=out-nojcc bash "$TOP/workbench/uprobes.sh" | grep -E '^(PASS|uprobe_profile)' ||
+		die "uprobes failed in the =n kernel"
 	step "and with workbench/mutants/c-no-jcc.diff"
 	git -C "$SRC" apply "$TOP/workbench/mutants/c-no-jcc.diff"
 	trap 'git -C "$SRC" apply -R "$TOP/workbench/mutants/c-no-jcc.diff"' EXIT

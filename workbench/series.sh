@@ -5,14 +5,21 @@
 # or b4, in $BUILD/series/ (ignored by git). Nothing is sent. With --check
 # (make check) they go to $BUILD/series-check/ instead, without sign-off.
 #
-#   - the commits of base..series, authored by the sender and signed off by
+# Two threads, each from a cover letter of patches/ whose "Patches:" line
+# names its patch directories (numbers, "1-5"):
+#   c/     patches/cover-letter-c, the C-only series for tip;
+#   rust/  patches/cover-letter, the Rust RFC, based on the C series: its
+#          mails carry base-commit: and the C patches as
+#          prerequisite-patch-id:, as git format-patch --base writes them.
+# Each thread has
+#   - its commits of base..series, authored by the sender and signed off by
 #     them, with the trailers of $SERIES_TRAILERS, in the tip tree's order;
-#   - a cover letter from patches/cover-letter (its "@@ BASE" blocks for
-#     this base only), with git's shortlog and diffstat;
+#   - a cover letter (its "@@ BASE" blocks for this base only), with git's
+#     shortlog and diffstat;
 #   - To: the maintainers, Cc: reviewers and lists, from the kernel's
-#     scripts/get_maintainer.pl for every patch and for the files that the
-#     cover letter's "Also-for:" line names; every mail gets all of them, so
-#     that each reader sees the whole series.
+#     scripts/get_maintainer.pl for every patch of the thread and for the
+#     files that the cover letter's "Also-for:" line names; every mail gets
+#     all of them, so that each reader sees the whole thread.
 #
 # The sender is $SERIES_FROM ("Full Name <address>") or git config
 # user.name/user.email (lib.sh: sender()); without one, or with an address
@@ -39,13 +46,15 @@ if [ -z "$check" ] && ! sendable "$sender"; then
 fi
 g() { git -C "$SRC" "$@"; }
 [ "$(g rev-parse -q --verify series)" ] || die "no branch series in $SRC: run make tree"
-cover=$TOP/patches/cover-letter
 out=$BUILD/series${check:+-check}
+letters=("$TOP/patches/cover-letter-c" "$TOP/patches/cover-letter")
+names=(c rust)
 
-# The cover letter: "Subject:", "Version:" and "Also-for:" (files whose
-# maintainers should see the series although it does not change them)
-# lines, an empty line, the text. "@@ BASE" ... "@@" blocks are for that
-# base alone.
+# A cover letter: "Subject:", "Version:", "Prefix:" (of the subjects, before
+# the base and version), "Patches:" (its patch directories, by number) and
+# "Also-for:" (files whose maintainers should see the thread although it
+# does not change them) lines, an empty line, the text. "@@ BASE" ... "@@"
+# blocks are for that base alone.
 cover_field() { sed -n "s/^$1: *//p;/^\$/q" "$cover"; }
 cover_text() {
 	sed '1,/^$/d' "$cover" | awk -v base="$BASE" '
@@ -53,15 +62,34 @@ cover_text() {
 		/^@@$/ { inblock = 0; next }
 		!inblock || keep'
 }
-version=$(cover_field Version)
-[[ "$version" =~ ^[1-9][0-9]*$ ]] || die "patches/cover-letter: Version: '$version' is not a number"
-prefix="RFC PATCH"
-[ "$BASE" = 7.3 ] || prefix+=" $BASE"
-[ "$version" = 1 ] || prefix+=" v$version"
-for ((v = 2; v <= version; v++)); do
-	cover_text | grep -q "^Changes in v$v:" ||
-		die "patches/cover-letter: Version $version needs a 'Changes in v$v:' section"
-done
+# cover_count: how many commits of base..series are this letter's: its
+# patch directories that belong to $BASE. They must follow the previous
+# letter's.
+cover_count() {
+	local range first last d k n=0
+	range=$(cover_field Patches)
+	[[ "$range" =~ ^([0-9]+)-([0-9]+)$ ]] || die "$(basename "$cover"): Patches: '$range' is not FIRST-LAST"
+	first=${BASH_REMATCH[1]} last=${BASH_REMATCH[2]}
+	for d in $(patch_dirs); do
+		k=$(basename "$d"); k=$((10#${k%%-*}))
+		[ "$k" -lt "$first" ] || [ "$k" -gt "$last" ] || n=$((n + 1))
+	done
+	echo "$n"
+}
+check_cover() {
+	local v version prefix
+	version=$(cover_field Version)
+	[[ "$version" =~ ^[1-9][0-9]*$ ]] || die "$(basename "$cover"): Version: '$version' is not a number"
+	for ((v = 2; v <= version; v++)); do
+		cover_text | grep -q "^Changes in v$v:" ||
+			die "$(basename "$cover"): Version $version needs a 'Changes in v$v:' section"
+	done
+	prefix=$(cover_field Prefix)
+	[ -n "$prefix" ] || die "$(basename "$cover"): no Prefix:"
+	[ "$BASE" = 7.3 ] || prefix+=" $BASE"
+	[ "$version" = 1 ] || prefix+=" v$version"
+	echo "$prefix"
+}
 
 # Trailers, in the order of Documentation/process/maintainer-tip.rst (its
 # list first, other tags such as Assisted-by: before the Signed-off-by),
@@ -121,21 +149,6 @@ done
 g branch -f mail "$head"
 [ "$(g rev-parse mail^{tree})" = "$(g rev-parse series^{tree})" ] || die "mail and series differ"
 
-n=$(g rev-list --count base..mail)
-g format-patch -q --cover-letter --thread=shallow --no-signature \
-	--subject-prefix="$prefix" -o "$out" base..mail
-first=$(ls "$out"/0000-*.patch)
-
-# The cover letter's subject and text in place of git's placeholders.
-python3 - "$first" "$(cover_field Subject)" <(cover_text) <<'EOF'
-import sys
-path, subject, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip("\n")
-mail = open(path).read()
-assert "*** SUBJECT HERE ***" in mail and "*** BLURB HERE ***" in mail
-mail = mail.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", text)
-open(path, "w").write(mail)
-EOF
-
 # To/Cc from get_maintainer.pl, run in the tree the mails apply to. The
 # tarball has no history: no git-based guesses.
 gm() { (cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
@@ -159,26 +172,76 @@ head += "\n" + name + ": " + ",\n ".join(people)
 open(path, "w").write(head + "\n\n" + rest)
 PY
 }
-patches=("$out"/0[0-9][0-9][0-9]-*.patch)
-mapfile -t also < <(cover_field Also-for | tr ' ' '\n' | sed '/^$/d')
-for f in "${also[@]}"; do [ -e "$SRC/$f" ] || die "patches/cover-letter: Also-for: $f does not exist"; done
-# One call for all the patches, one for the Also-for files.
-everyone() {  # ROLE
-	people "$1" "${patches[@]:1}"
-	[ "${#also[@]}" = 0 ] || people "$1" -f "${also[@]}"
+# everyone ROLE PATCH... -- ALSO-FOR...: the people of the patches (one
+# get_maintainer.pl call) and of the Also-for files (another).
+everyone() {
+	local role=$1 p=() a=(); shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do p+=("$1"); shift; done
+	[ $# = 0 ] || shift
+	a=("$@")
+	people "$role" "${p[@]}"
+	[ "${#a[@]}" = 0 ] || people "$role" -f "${a[@]}"
 }
-to_all=$(everyone to | sort -u)
-cc_all=$(everyone cc | sort -u | grep -vxF -f <(echo "$to_all") || true)
-for p in "${patches[@]}"; do
-	header "$p" To "$to_all"
-	header "$p" Cc "$cc_all"
-done
 
-info "$n patches and a cover letter, [$prefix 0/$n], in ${out#$TOP/}:"
-for p in "${patches[@]}"; do info "  $(basename "$p")"; done
+# thread NAME FROM TO: the mails of FROM..TO (commits of mail) with the
+# current $cover, in $out/NAME/. format-patch --base=base records the base,
+# and for a thread that starts above it, the patches below as
+# prerequisite-patch-id: lines.
+thread() {
+	local name=$1 from=$2 to=$3 dir=$out/$1 prefix n first f to_all cc_all
+	local -a patches also
+	prefix=$(check_cover)
+	n=$(g rev-list --count "$from..$to")
+	mkdir -p "$dir"
+	g format-patch -q --cover-letter --thread=shallow --no-signature \
+		--base=base --subject-prefix="$prefix" -o "$dir" "$from..$to"
+	first=$(ls "$dir"/0000-*.patch)
+
+	# The cover letter's subject and text in place of git's placeholders.
+	python3 - "$first" "$(cover_field Subject)" <(cover_text) <<'PY'
+import sys
+path, subject, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip("\n")
+mail = open(path).read()
+assert "*** SUBJECT HERE ***" in mail and "*** BLURB HERE ***" in mail
+mail = mail.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", text)
+open(path, "w").write(mail)
+PY
+
+	patches=("$dir"/0[0-9][0-9][0-9]-*.patch)
+	mapfile -t also < <(cover_field Also-for | tr ' ' '\n' | sed '/^$/d')
+	for f in "${also[@]}"; do
+		[ -e "$SRC/$f" ] || die "$(basename "$cover"): Also-for: $f does not exist"
+	done
+	to_all=$(everyone to "${patches[@]:1}" -- "${also[@]}" | sort -u)
+	cc_all=$(everyone cc "${patches[@]:1}" -- "${also[@]}" | sort -u |
+		 grep -vxF -f <(echo "$to_all") || true)
+	for f in "${patches[@]}"; do
+		header "$f" To "$to_all"
+		header "$f" Cc "$cc_all"
+	done
+
+	info "$n patches and a cover letter, [$prefix 0/$n], in ${dir#$TOP/}:"
+	for f in "${patches[@]}"; do info "  $(basename "$f")"; done
+}
+
+total=$(g rev-list --count base..mail)
+from=base taken=0
+for i in "${!letters[@]}"; do
+	cover=${letters[$i]}
+	k=$(cover_count)
+	[ "$k" -gt 0 ] || die "$(basename "$cover"): none of its patches is on $BASE"
+	taken=$((taken + k))
+	[ "$taken" -le "$total" ] || die "the cover letters' Patches: take more than the $total commits"
+	to=$(g rev-parse "mail~$((total - taken))")
+	thread "${names[$i]}" "$from" "$to"
+	from=$to
+done
+[ "$taken" = "$total" ] || die "the cover letters' Patches: take $taken of the $total commits"
+
 if [ -z "$check" ]; then
 	info "From and Signed-off-by: $sender"
-	info "review them, then: git send-email ${out#$TOP/}/*.patch (or b4, see README.md)"
+	info "review them, then send the C series first: git send-email ${out#$TOP/}/c/*.patch,"
+	info "then the RFC: git send-email ${out#$TOP/}/rust/*.patch (or b4, see README.md)"
 else
 	info "(--check: no Signed-off-by, not for sending)"
 fi

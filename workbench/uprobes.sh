@@ -11,7 +11,9 @@
 # kernel (a kretprobe event on arch_uprobe_skip_sstep() sees it return true
 # as often, never false; a control probe on a mov must be single-stepped every
 # time). Prints the counts. uprobes emulates a probed Jcc
-# (branch_emulate_op()) with text_poke_cond(): the Rust crate in this kernel.
+# (branch_emulate_op()) with text_poke_cond(): the Rust crate in this kernel,
+# __emulate_cc() in a kernel with X86_TEXT_POKE_RUST=n (OUT_NAME=out-nojcc,
+# from workbench/nojcc.sh c).
 #
 # --mutant: the kernel was built with workbench/mutants/kunit-jl.diff (jl
 # inverted in text_poke_cond()); require that exactly the two jl probes fail
@@ -21,7 +23,7 @@ set -euo pipefail
 
 mutant=
 [ "${1:-}" != --mutant ] || mutant=1
-log=$LOGS/boot-uprobes${mutant:+-mutant}.log
+log=$LOGS/boot-uprobes${mutant:+-mutant}${OUT_NAME:+-$OUT_NAME}.log
 bin=$OUT/uprobe_jcc
 clang-19 -static -O2 -Wall -Wextra -Werror -o "$bin" "$TOP/workbench/guest/uprobe_jcc.c"
 

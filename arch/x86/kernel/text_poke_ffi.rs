@@ -6,10 +6,10 @@
 //!
 //! With `CONFIG_X86_TEXT_POKE_RUST` these implement the text patching
 //! decisions that the header declares, in place of the C ones of
-//! `<asm/text-poke-insn-c.h>`: `static_call.c` checks and rewrites static call
-//! sites through [`text_poke_sc_check`] and [`text_poke_rs_sc_patch`];
-//! `smp_text_poke_batch_add()` records what it writes with
-//! [`text_poke_classify`] and its INT3 handler emulates it with
+//! `<asm/static_call_insn.h>` and `<asm/text-poke-insn-c.h>`: `static_call.c`
+//! checks and rewrites static call sites through [`text_poke_sc_check`] and
+//! [`text_poke_rs_sc_patch`]; `smp_text_poke_batch_add()` records what it
+//! writes with [`text_poke_classify`] and its INT3 handler emulates it with
 //! [`text_poke_emulate`]. The header's `text_poke_cond()` is
 //! [`text_poke_cond`]: kprobes (`int3_emulate_jcc()`) and uprobes emulate a
 //! Jcc with it, and KVM's instruction emulator, where it calls it, evaluates

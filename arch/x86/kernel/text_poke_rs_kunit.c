@@ -3,7 +3,8 @@
  * KUnit tests of the text patching decisions of <asm/text-poke-insn.h> as
  * this kernel implements them, the Rust text_poke crate
  * (CONFIG_X86_TEXT_POKE_RUST), against the C implementation of
- * <asm/text-poke-insn-c.h>, built here beside it as the oracle.
+ * <asm/static_call_insn.h> and <asm/text-poke-insn-c.h>, built here beside
+ * it as the oracle.
  *
  * The oracle runs only on inputs that the C code accepts: apart from the
  * static call site check, which reports, it BUG()s on the rest. Where the
@@ -26,6 +27,7 @@
 #include <linux/unaligned.h>
 #include <asm/ibt.h>
 #include <asm/irqflags.h>
+#include <asm/static_call_insn.h>
 #include <asm/text-poke-insn-c.h>
 
 /*

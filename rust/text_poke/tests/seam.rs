@@ -4,8 +4,9 @@
 //!
 //! The Rust side is the kernel's own FFI file, `arch/x86/kernel/text_poke_ffi.rs`,
 //! compiled here with the crate: the functions the kernel calls with
-//! `X86_TEXT_POKE_RUST=y`. The C side is `<asm/text-poke-insn-c.h>` of a kernel
-//! tree (`TEXT_POKE_KSRC`, default `build/7.3/linux`), with the condition of
+//! `X86_TEXT_POKE_RUST=y`. The C side is `<asm/static_call_insn.h>` and
+//! `<asm/text-poke-insn-c.h>` of a kernel tree (`TEXT_POKE_KSRC`, default
+//! `build/7.3/linux`), with the condition of
 //! `<asm/text-patching.h>` and the kernel's instruction decoder as `tools/`
 //! builds it for the host, compiled by clang-19 into a shared object
 //! (`tests/seam/seam.c`, shims in `tests/seam/include/`): what the kernel
@@ -76,7 +77,7 @@ fn run(cmd: &mut std::process::Command) {
 /// Builds and loads the C side with the flags the kernel uses here (-Os).
 fn load_c() -> CSeam {
     let k = ksrc();
-    let header = format!("{k}/arch/x86/include/asm/text-poke-insn-c.h");
+    let header = format!("{k}/arch/x86/include/asm/static_call_insn.h");
     assert!(
         std::path::Path::new(&header).exists(),
         "no {header}: run workbench/tree.sh or set TEXT_POKE_KSRC to a series tree"

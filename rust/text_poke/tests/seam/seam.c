@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The C text patching decisions, <asm/text-poke-insn-c.h> of the kernel tree
- * (with the condition of <asm/text-patching.h>), built for the host with the
- * shims of include/, for tests/seam.rs to time against the crate. Each
- * function is what the kernel inlines where it calls the seam with
- * X86_TEXT_POKE_RUST=n.
+ * The C text patching decisions, <asm/static_call_insn.h> and
+ * <asm/text-poke-insn-c.h> of the kernel tree (with the condition of
+ * <asm/text-patching.h>), built for the host with the shims of include/,
+ * for tests/seam.rs to time against the crate. Each function is what the
+ * kernel inlines where it calls the seam with X86_TEXT_POKE_RUST=n.
  */
+#include <asm/static_call_insn.h>
 #include <asm/text-poke-insn-c.h>
 
 /* The targets that the C code compares with; never called. */
