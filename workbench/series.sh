@@ -172,15 +172,12 @@ head += "\n" + name + ": " + ",\n ".join(people)
 open(path, "w").write(head + "\n\n" + rest)
 PY
 }
-# everyone ROLE PATCH... -- ALSO-FOR...: the people of the patches (one
-# get_maintainer.pl call) and of the Also-for files (another).
+# everyone ROLE: the people of thread()'s patches (one get_maintainer.pl
+# call) and of its Also-for files (another); bash lets it read thread()'s
+# locals.
 everyone() {
-	local role=$1 p=() a=(); shift
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do p+=("$1"); shift; done
-	[ $# = 0 ] || shift
-	a=("$@")
-	people "$role" "${p[@]}"
-	[ "${#a[@]}" = 0 ] || people "$role" -f "${a[@]}"
+	people "$1" "${patches[@]:1}"
+	[ "${#also[@]}" = 0 ] || people "$1" -f "${also[@]}"
 }
 
 # thread NAME FROM TO: the mails of FROM..TO (commits of mail) with the
@@ -212,8 +209,8 @@ PY
 	for f in "${also[@]}"; do
 		[ -e "$SRC/$f" ] || die "$(basename "$cover"): Also-for: $f does not exist"
 	done
-	to_all=$(everyone to "${patches[@]:1}" -- "${also[@]}" | sort -u)
-	cc_all=$(everyone cc "${patches[@]:1}" -- "${also[@]}" | sort -u |
+	to_all=$(everyone to | sort -u)
+	cc_all=$(everyone cc | sort -u |
 		 grep -vxF -f <(echo "$to_all") || true)
 	for f in "${patches[@]}"; do
 		header "$f" To "$to_all"
