@@ -37,10 +37,10 @@ echo "fuzz: $(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/fuzz.log" | ta
 bash "$TOP/workbench/hosttest.sh" seam
 
 # The long in-kernel torture: the series kernel of `make` (7.3) with the
-# sample's updates parameter raised.
+# torture test module's updates parameter raised.
 if [ "${BENCH_KERNEL:-1}" = 1 ]; then
 	export BASE=7.3
-	step "kernel torture: rust_text_poke updates=${TORTURE_UPDATES:=5000} (single-threaded TCG)"
+	step "kernel torture: text_poke_rs_torture_test updates=${TORTURE_UPDATES:=5000} (single-threaded TCG)"
 	bash "$TOP/workbench/tree.sh" >/dev/null
 	bash "$TOP/workbench/build.sh" out "$TOP/workbench/series.config" >/dev/null
 	TORTURE_UPDATES=$TORTURE_UPDATES TORTURE_TIMEOUT=3600 bash "$TOP/workbench/torture.sh"

@@ -61,12 +61,17 @@ TAIL=7 run "7.3 host: the crate and the tree's C decisions agree in the seam mic
 	env SEAM_SAMPLES=3 bash "$R/hosttest.sh" seam
 must "7.3 kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
 	bash "$R/build.sh" out "$R/series.config"
-run "7.3 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles and the seam header" \
+run "7.3 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles, the seam header and bindings_helper.h" \
 	bash "$R/lint.sh" seam
 TAIL=6 run "7.3 kernel: X86_TEXT_POKE_RUST=n builds upstream's code, function by function" \
 	bash "$R/same.sh"
 run "7.3 kernel: our Rust objects reference no core::panicking symbol" bash "$R/lint.sh" panic
-run "7.3 kernel: INT3-path entry points sit in .noinstr.text" bash "$R/lint.sh" noinstr
+run "7.3 kernel: INT3-path entry points sit in .noinstr.text, call nothing, in an object of their own" bash "$R/lint.sh" noinstr
+run "7.3 source: Rust entry points #[export]ed with bindgen's types, the crate's constants checked against C" \
+	bash "$R/lint.sh" interface
+run "7.3 kernel: make rust-analyzer lists the text_poke crate" bash "$R/lint.sh" analyzer
+TAIL=1 run "7.3 kernel: with KASAN and KCOV the INT3 object alone is uninstrumented, and calls nothing" \
+	bash "$R/lint.sh" kasan
 run "7.3 kernel: clippy on our Rust objects" bash "$R/lint.sh" clippy
 run "7.3 kernel: rustdoc builds" bash "$R/lint.sh" rustdoc
 run "7.3 kernel: make rusttest runs the crate's unit tests and doctests" bash "$R/lint.sh" rusttest
@@ -76,8 +81,12 @@ TAIL=1 run "7.3 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "7.3 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kernel patched" \
 	bash "$R/lint.sh" report
-TAIL=2 run "7.3 in-kernel: rust_text_poke torture (module-init patching, live patching of 16 Jcc sites)" \
+TAIL=2 run "7.3 in-kernel: torture test (module-init patching, live patching of 16 Jcc sites, INT3 window hit)" \
 	bash "$R/torture.sh"
+TAIL=3 run "7.3 boot: x86_text_poke_rs passes again through KUnit's debugfs after boot, init sites skipped" \
+	bash "$R/kunit-rerun.sh"
+TAIL=1 run "7.3 boot: without the skip of init text that rerun fails static_call_sites" \
+	bash "$R/kunit-rerun.sh" --mutant
 TAIL=3 run "7.3 in-kernel: a site of unknown form is reported once and left calling its trampoline; every update is written" \
 	bash "$R/corrupt.sh"
 TAIL=2 run "7.3 in-kernel: updates that do not skip such a site meet it as corrupt text: report, then BUG()" \
@@ -88,7 +97,7 @@ TAIL=1 run "7.3 boot: without Jcc in the Rust site check the kernel boots, its J
 TAIL=1 run "7.3 boot: =n (the C series without Rust): KUnit batching and uprobes pass; without Jcc in the C site check it boots as above" \
 	bash "$R/nojcc.sh" c
 uprobes() {
-	run "$BASE kernel: uprobes$([ $BASE = 6.12 ] || echo " and KVM's emulator") call the Rust condition evaluator" \
+	run "$BASE kernel: uprobes calls the Rust condition evaluator; KVM untouched, nothing exported" \
 		bash "$R/lint.sh" evaluator
 	TAIL=20 run "$BASE in-kernel: uprobes on the 16 Jcc conditions, rel8 and rel32, in a user program" \
 		bash "$R/uprobes.sh"
@@ -122,8 +131,10 @@ export BASE=6.12
 must "6.12 tree: base + series + reproducer branches" bash "$R/tree.sh"
 must "6.12 kernel: build (clang-19 -Os, Rust, X86_TEXT_POKE_RUST=y), no new objtool warning" \
 	bash "$R/build.sh" out "$R/series.config"
-run "6.12 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles and the seam header" \
+run "6.12 source: no X86_TEXT_POKE_RUST conditional outside Kconfig, Makefiles, the seam header and bindings_helper.h" \
 	bash "$R/lint.sh" seam
+run "6.12 source: Rust entry points #[export]ed with bindgen's types, the crate's constants checked against C" \
+	bash "$R/lint.sh" interface
 TAIL=6 run "6.12 kernel: X86_TEXT_POKE_RUST=n builds upstream's code, function by function" \
 	bash "$R/same.sh"
 TAIL=1 run "6.12 kernel: W=1 adds no warning" bash "$R/lint.sh" w1

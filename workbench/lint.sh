@@ -3,10 +3,16 @@
 #
 # lint.sh CHECK: the static checks of `make check`, one per argument.
 #   rustfmt  our Rust files are formatted (kernel .rustfmt.toml settings)
-#   panic    rust/text_poke.o and text_poke_ffi.o reference no panic path
-#   noinstr  the INT3-path entry points are in .noinstr.text and call nothing
+#   panic    rust/text_poke.o, text_poke_ffi.o and text_poke_int3.o reference
+#            no panic path
+#   noinstr  the INT3-path entry points are in .noinstr.text of their own
+#            object and call nothing, test kernels included; that object
+#            alone is uninstrumented
+#   interface  the Rust entry points use bindgen's types and #[export], the
+#            crate's constants are checked against C's, nothing is copied
 #   seam     no X86_TEXT_POKE_RUST conditional in C or Rust sources but the
-#            seam header <asm/text-poke-insn.h>
+#            seam header <asm/text-poke-insn.h> (and bindings_helper.h, which
+#            includes it for bindgen behind the option)
 #   clippy   `make CLIPPY=1` of our Rust objects prints no warning
 #   w1       W=1 adds no warning: our objects have none, the upstream objects
 #            that the series changes none that the base tree's lack
@@ -17,9 +23,12 @@
 #            without a warning about it
 #   scanner  scripts/text_poke_scan on made-up objects: good, bad, not ELF,
 #            not x86-64, missing
-#   evaluator  with X86_TEXT_POKE_RUST=y, uprobes and (7.3) KVM's
-#            instruction emulator call the Rust text_poke_cond(): uprobes.o
-#            and kvm.ko reference it, vmlinux exports it to KVM alone
+#   kasan    with KASAN and KCOV, text_poke_int3.o is uninstrumented and
+#            calls nothing, text_poke_ffi.o is instrumented
+#   analyzer `make rust-analyzer` lists the text_poke crate
+#   evaluator  with X86_TEXT_POKE_RUST=y, uprobes calls the Rust
+#            text_poke_cond(); KVM's emulator keeps its own and nothing
+#            exports it
 #   report   the booted kernel's static call sites, as its KUnit case
 #            static_call_sites lists them, are those of vmlinux.o, by form,
 #            and its conditional tail calls those of vmlinux.o
@@ -27,9 +36,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OURS_RS=("$TOP"/rust/text_poke/lib.rs "$TOP"/rust/text_poke/tests/*.rs
-	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/scripts/text_poke_scan/src/main.rs
-	 "$TOP"/samples/rust/rust_text_poke.rs "$TOP"/arch/x86/kernel/text_poke_rs_corrupt_test.rs)
-OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o)
+	 "$TOP"/arch/x86/kernel/text_poke_ffi.rs "$TOP"/arch/x86/kernel/text_poke_int3.rs
+	 "$TOP"/scripts/text_poke_scan/src/main.rs "$TOP"/rust/text_poke/tests/seam/export/lib.rs
+	 "$TOP"/arch/x86/kernel/text_poke_rs_torture_test.rs "$TOP"/arch/x86/kernel/text_poke_rs_corrupt_test.rs)
+OURS_O=(rust/text_poke.o arch/x86/kernel/text_poke_ffi.o arch/x86/kernel/text_poke_int3.o)
 
 case "$1" in
 rustfmt)
@@ -52,30 +62,24 @@ noinstr)
 	addr() { echo "$syms" | awk -v f="$1" '$NF == f { print $1 }'; }
 	lo=$(addr __noinstr_text_start) hi=$(addr __noinstr_text_end)
 	for f in text_poke_emulate text_poke_cond; do
-		sec=$(llvm-objdump-19 -t "$OUT/arch/x86/kernel/text_poke_ffi.o" |
+		sec=$(llvm-objdump-19 -t "$OUT/arch/x86/kernel/text_poke_int3.o" |
 		      awk -v f="$f" '$NF == f { print $(NF-2) }')
-		[ "$sec" = .noinstr.text ] || die "$f is in '$sec' in text_poke_ffi.o, not .noinstr.text"
+		[ "$sec" = .noinstr.text ] || die "$f is in '$sec' in text_poke_int3.o, not .noinstr.text"
 		a=$(addr "$f")
 		[[ "$a" > "$lo" || "$a" = "$lo" ]] && [[ "$a" < "$hi" ]] ||
 			die "$f at $a is outside __noinstr_text_start..end ($lo..$hi) in vmlinux"
 		body=$(llvm-objdump-19 -d --no-show-raw-insn --disassemble-symbols="$f" "$OUT/vmlinux")
-		calls=$(echo "$body" | grep -E '\scall' || true)
-		# The one call allowed: the KUnit test's per-CPU trap count, which
-		# exists only in kernels with the test, and is noinstr itself.
-		if grep -q '^CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST=y' "$OUT/.config"; then
-			calls=$(echo "$calls" | grep -v '<text_poke_rs_count_trap>$' || true)
-		fi
-		[ -z "$calls" ] || { echo "$calls"; die "$f calls out"; }
+		# No call at all, in test kernels too: nothing to count traps.
+		! echo "$body" | grep -E '\scall' || die "$f calls out"
 		! echo "$body" | grep -E '\slock\s' || die "$f has a locked instruction"
-		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls, no lock$(
-			echo "$body" | grep -q '<text_poke_rs_count_trap>$' && echo " but the test's trap count")"
+		echo "$f: .noinstr.text at $a, $(echo "$body" | grep -cE '^ *[0-9a-f]+:') instructions, no calls, no lock"
 	done
-	if grep -q '^CONFIG_X86_TEXT_POKE_RUST_KUNIT_TEST=y' "$OUT/.config"; then
-		f=text_poke_rs_count_trap a=$(addr text_poke_rs_count_trap)
-		[[ "$a" > "$lo" ]] && [[ "$a" < "$hi" ]] || die "$f at $a is outside __noinstr_text_start..end"
-		body=$(llvm-objdump-19 -d --no-show-raw-insn --disassemble-symbols="$f" "$OUT/vmlinux")
-		! echo "$body" | grep -qE '\scall|lock ' || { echo "$body"; die "$f calls out or locks"; }
-		echo "$f (KUnit test only): .noinstr.text at $a, no calls, no locked instruction"
+	# The INT3 object alone is built without instrumentation.
+	cmd() { tr ' ' '\n' < "$OUT/arch/x86/kernel/.$1.cmd" | grep -cE -- '-Zsanitizer|sanitizer-coverage' || true; }
+	if grep -qE '^CONFIG_(KASAN|KCOV)=y' "$OUT/.config"; then
+		[ "$(cmd text_poke_int3.o)" = 0 ] || die "text_poke_int3.o is instrumented"
+		[ "$(cmd text_poke_ffi.o)" != 0 ] || die "text_poke_ffi.o is not instrumented"
+		echo "instrumentation: text_poke_ffi.o yes, text_poke_int3.o no"
 	fi
 	;;
 seam)
@@ -83,13 +87,13 @@ seam)
 	# #if/#ifdef/IS_ENABLED()/cfg() on X86_TEXT_POKE_RUST nowhere else.
 	SEAM_RX='(^\s*#\s*(if|elif)|IS_ENABLED\(|cfg\().*CONFIG_X86_TEXT_POKE_RUST(?!_)'
 	bad=$(git -C "$SRC" diff --name-only base series -- '*.c' '*.h' '*.rs' '*.S' |
-	      grep -v '^arch/x86/include/asm/text-poke-insn.h$' |
+	      grep -vE '^(arch/x86/include/asm/text-poke-insn.h|rust/bindings/bindings_helper.h)$' |
 	      while read -r f; do
 		grep -HnP "$SEAM_RX" "$SRC/$f" | sed "s#^$SRC/##"
 	      done || true)
 	[ -z "$bad" ] || { echo "$bad"; die "X86_TEXT_POKE_RUST conditional outside the seam header"; }
 	n=$(git -C "$SRC" diff --name-only base series | wc -l)
-	echo "$n files changed by the series; X86_TEXT_POKE_RUST only in Kconfig, Makefiles and <asm/text-poke-insn.h>:"
+	echo "$n files changed by the series; X86_TEXT_POKE_RUST only in Kconfig, Makefiles, <asm/text-poke-insn.h> and what bindgen reads:"
 	git -C "$SRC" grep -nP "$SEAM_RX" series -- '*.c' '*.h' '*.rs' '*.S' | sed 's/^series:/  /'
 	;;
 w1)
@@ -98,7 +102,7 @@ w1)
 	# series configuration and X86_TEXT_POKE_RUST=n). W=1 changes the
 	# command lines, so kbuild rebuilds exactly these objects.
 	new=(arch/x86/kernel/text_poke_rs_kunit.o arch/x86/kernel/text_poke_rs_corrupt_test.o "${OURS_O[@]}")
-	[ "$BASE" != 7.3 ] || new+=(samples/rust/rust_text_poke.o)
+	[ "$BASE" != 7.3 ] || new+=(arch/x86/kernel/text_poke_rs_torture_test.o)
 	up=(arch/x86/kernel/static_call.o arch/x86/kernel/alternative.o
 	    arch/x86/kernel/kprobes/core.o kernel/static_call_inline.o)
 	[ -d "$BUILD/linux-base" ] && [ -f "$BUILD/same-base/.config" ] ||
@@ -126,9 +130,13 @@ w1)
 	;;
 clippy)
 	# clippy speaks only when it compiles: make sure it does.
-	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/rust/text_poke/lib.rs" \
-		"$SRC/samples/rust/rust_text_poke.rs" "$SRC/arch/x86/kernel/text_poke_rs_corrupt_test.rs"
-	objs=("${OURS_O[@]}" samples/rust/rust_text_poke.o arch/x86/kernel/text_poke_rs_corrupt_test.o)
+	touch "$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/arch/x86/kernel/text_poke_int3.rs" \
+		"$SRC/rust/text_poke/lib.rs" "$SRC/arch/x86/kernel/text_poke_rs_corrupt_test.rs"
+	objs=("${OURS_O[@]}" arch/x86/kernel/text_poke_rs_corrupt_test.o)
+	if [ "$BASE" = 7.3 ]; then
+		touch "$SRC/arch/x86/kernel/text_poke_rs_torture_test.rs"
+		objs+=(arch/x86/kernel/text_poke_rs_torture_test.o)
+	fi
 	out=$("${KMAKE[@]}" CLIPPY=1 "${objs[@]}" 2>&1) || { echo "$out"; exit 1; }
 	! echo "$out" | grep -E -A5 '^(warning|error)' || exit 1
 	echo "clippy: ${objs[*]}: no warnings"
@@ -246,27 +254,83 @@ report)
 		die "the x86_text_poke_rs KUnit suite did not pass at boot"
 	echo "kernel: KUnit at boot: $(echo $suite), $(kunit_totals "$log" x86_text_poke_rs); kprobes_test $(kunit_totals "$log" kprobes_test)"
 	;;
+kasan)
+	# With KASAN (generic) and KCOV, the INT3 object is built without
+	# instrumentation and the other Rust object of the series with it: the
+	# Rust objects alone, from the series configuration plus those two
+	# options, checked on relocations and disassembly. (make matrix kasan
+	# links and boots the whole kernel with KASAN.)
+	o=$BUILD/kasan-objs
+	mkdir -p "$o"
+	cp "$OUT/.config" "$o/.config"
+	"$SRC/scripts/config" --file "$o/.config" -e KASAN -e KASAN_GENERIC -d SLUB_TINY -e KCOV
+	kmake=("${KMAKE[@]/#O=*/O=$o}")
+	"${kmake[@]}" -s olddefconfig > "$LOGS/kasan-objs.log" 2>&1
+	grep -qx 'CONFIG_KASAN=y' "$o/.config" && grep -qx 'CONFIG_KCOV=y' "$o/.config" ||
+		die "KASAN or KCOV dropped by Kconfig"
+	objs=(arch/x86/kernel/text_poke_ffi.o arch/x86/kernel/text_poke_int3.o)
+	"${kmake[@]}" rust/ "${objs[@]}" >> "$LOGS/kasan-objs.log" 2>&1 ||
+		{ tail -20 "$LOGS/kasan-objs.log"; die "KASAN build of the Rust objects failed"; }
+	refs() { llvm-objdump-19 -r "$o/$1" | grep -cE '__(asan|sanitizer_cov)_' || true; }
+	[ "$(refs arch/x86/kernel/text_poke_int3.o)" = 0 ] || die "text_poke_int3.o references KASAN or KCOV"
+	[ "$(refs arch/x86/kernel/text_poke_ffi.o)" -gt 0 ] || die "text_poke_ffi.o is not instrumented"
+	for f in text_poke_emulate text_poke_cond; do
+		body=$(llvm-objdump-19 -dr --no-show-raw-insn --disassemble-symbols="$f" "$o/arch/x86/kernel/text_poke_int3.o")
+		[ -n "$body" ] || die "no $f in text_poke_int3.o"
+		! echo "$body" | grep -E '\scall|\slock\s|R_X86_64_PLT32' | grep -v '__x86_return_thunk' || die "$f calls out or locks under KASAN"
+	done
+	echo "KASAN+KCOV: text_poke_int3.o no instrumentation, text_poke_emulate/text_poke_cond call nothing; text_poke_ffi.o $(refs arch/x86/kernel/text_poke_ffi.o) instrumentation relocations"
+	;;
+analyzer)
+	# scripts/generate_rust_analyzer.py knows the crate.
+	"${KMAKE[@]}" rust-analyzer > "$LOGS/rust-analyzer.log" 2>&1 || { tail -20 "$LOGS/rust-analyzer.log"; exit 1; }
+	python3 -c 'import json, sys
+crates = json.load(open(sys.argv[1]))["crates"]
+tp = [c for c in crates if c.get("display_name") == "text_poke"]
+assert tp, "no text_poke crate in rust-project.json"
+print("make rust-analyzer: text_poke crate at", tp[0]["root_module"].split("/linux/")[-1], "of", len(crates), "crates")' "$OUT/rust-project.json"
+	;;
 evaluator)
 	# One condition evaluator: kprobes and text poking reach it through
-	# int3_emulate_jcc() (KUnit), uprobes and KVM call it by name.
-	users=(arch/x86/kernel/uprobes.o)
-	[ "$BASE" = 6.12 ] || users+=(arch/x86/kvm/kvm.ko)
-	for o in "${users[@]}"; do
-		[ -f "$OUT/$o" ] || die "$o not built"
-		llvm-nm-19 -u "$OUT/$o" | grep -qx ' *U text_poke_cond' ||
-			die "$o does not call text_poke_cond()"
-		echo "$o: calls text_poke_cond()"
-	done
-	llvm-nm-19 --defined-only "$OUT/arch/x86/kernel/text_poke_ffi.o" | grep -q ' T text_poke_cond$' ||
+	# int3_emulate_jcc() (KUnit), uprobes calls it by name.
+	o=arch/x86/kernel/uprobes.o
+	[ -f "$OUT/$o" ] || die "$o not built"
+	llvm-nm-19 -u "$OUT/$o" | grep -qx ' *U text_poke_cond' || die "$o does not call text_poke_cond()"
+	echo "$o: calls text_poke_cond()"
+	llvm-nm-19 --defined-only "$OUT/arch/x86/kernel/text_poke_int3.o" | grep -q ' T text_poke_cond$' ||
 		die "text_poke_cond() is not the Rust one"
-	if [ "$BASE" != 6.12 ]; then
-		exp=$(awk '$2 == "text_poke_cond"' "$OUT/Module.symvers")
-		[ -n "$exp" ] || die "vmlinux does not export text_poke_cond()"
-		# EXPORT_SYMBOL_FOR_KVM: GPL, and to KVM's modules alone.
-		awk '{ exit !($4 == "EXPORT_SYMBOL_GPL" && $5 ~ /^module:kvm(,kvm-(amd|intel))*$/) }' <<< "$exp" ||
-			die "text_poke_cond() is exported beyond KVM: $exp"
-		echo "Module.symvers: $(echo $exp | cut -d' ' -f2-)"
-	fi
+	# KVM keeps its test_cc(): the series changes nothing there.
+	! git -C "$SRC" diff --name-only base series | grep '^arch/x86/kvm/' || die "the series changes KVM"
+	! awk '$2 == "text_poke_cond"' "$OUT/Module.symvers" | grep . || die "vmlinux exports text_poke_cond()"
+	echo "KVM untouched, text_poke_cond() not exported"
+	;;
+interface)
+	# The Rust entry points: bindgen's types and #[export] (7.3; 6.12's
+	# macros have no #[export] of their own and get the backport's), no
+	# hand-made copy of a C struct or enum, no layout assertions, and the
+	# crate's constants asserted against C's.
+	ffi=("$SRC/arch/x86/kernel/text_poke_ffi.rs" "$SRC/arch/x86/kernel/text_poke_int3.rs")
+	n=$(grep -c '^#\[export\]' "${ffi[@]}" | awk -F: '{ s += $2 } END { print s }')
+	[ "$n" = 5 ] || die "$n #[export] entry points, want 5"
+	! grep -nE 'no_mangle|#\[repr\(C\)\]|offset_of!|size_of::<' "${ffi[@]}" || die "hand-made C layout in the FFI files"
+	! grep -nE '^const TEXT_POKE_|: c_int = [0-9]' "${ffi[@]}" || die "an enum of C copied by hand"
+	! grep -nE 'static_assert\(sizeof\(struct text_poke|offsetof\(struct text_poke' \
+		"$SRC/arch/x86/include/asm/text-poke-insn.h" || die "layout assertions in the header"
+	! grep -nE -- '-22|-34|to_errno' "$SRC"/rust/text_poke/*.rs "${ffi[@]}" || die "errno values copied into Rust"
+	for c in NOP2 NOP5 XOR5RAX TRAMP_UD WARNINSN UNLOCKINSN; do
+		grep -q "bindings::TEXT_POKE_$c)" "$SRC/arch/x86/kernel/text_poke_ffi.rs" ||
+			die "the crate's $c is not checked against C's"
+	done
+	for f in CF PF ZF SF OF; do
+		grep -q "EFLAGS_$f == 1 << bindings::X86_EFLAGS_${f}_BIT" "$SRC/arch/x86/kernel/text_poke_ffi.rs" ||
+			die "the crate's EFLAGS_$f is not checked against C's"
+	done
+	grep -q '^#include <asm/text-poke-insn.h>' "$SRC/rust/bindings/bindings_helper.h" ||
+		die "bindings_helper.h does not include <asm/text-poke-insn.h>"
+	for f in text_poke_sc_check text_poke_rs_sc_patch text_poke_classify text_poke_emulate text_poke_cond; do
+		grep -qE "pub fn $f\(" "$OUT/rust/bindings/bindings_generated.rs" || die "bindgen has no $f()"
+	done
+	echo "5 entry points #[export]ed against bindgen's prototypes, bindgen's types, 11 constants checked against C, no copies"
 	;;
 *)
 	die "unknown check $1"

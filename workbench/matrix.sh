@@ -26,7 +26,7 @@ MATRIX=(
 "um|ARCH=um (kunit.py's default), build only|um|"
 "o2|clang -O2, X86_TEXT_POKE_RUST=y without any test option|- CONFIG_CC_OPTIMIZE_FOR_SIZE=n CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y CONFIG_X86_TEXT_POKE_RUST=y|notest noinstr jcc"
 "noibt|IBT off|CONFIG_X86_KERNEL_IBT=n|"
-"norethunk|return thunks off, the samples and W=1 too|CONFIG_MITIGATION_RETHUNK=n|torture w1"
+"norethunk|return thunks off, the torture test and W=1 too|CONFIG_MITIGATION_RETHUNK=n|torture w1"
 "nocalldepth|call-depth tracking off|CONFIG_MITIGATION_CALL_DEPTH_TRACKING=n|"
 "preempt|PREEMPT (full)|CONFIG_PREEMPT=y|"
 "kprobes|KPROBES with its sanity tests: the series kernel of make (build/BASE/out)|=out|kprobes_test"
@@ -77,18 +77,18 @@ checks() {
 				{ echo "the KUnit test is configured"; return 1; }
 			local syms
 			syms=$(llvm-nm-19 "$o/vmlinux") || { echo "llvm-nm failed"; return 1; }
-			! echo "$syms" | grep -E ' (__ksymtab_)?text_poke_rs_(traps|count_trap)$' ||
+			! echo "$syms" | grep -E ' (__ksymtab_)?(text_poke_rs_|tp_)' ||
 				{ echo "test symbols in a kernel without the test"; return 1; }
 			grep -qE ' text_poke_emulate$' <<< "$syms" || { echo "no text_poke_emulate"; return 1; }
-			echo "no trap counter, no test export (text_poke_emulate is there)" ;;
+			echo "no test symbol (text_poke_emulate is there)" ;;
 		noinstr) OUT_NAME=matrix-$name bash "$W/lint.sh" noinstr || return 1 ;;
 		report)	# The boot's site report against the scanner and objtool's list.
 			OUT_NAME=matrix-$name bash "$W/lint.sh" report || return 1 ;;
 		jcc)	# What the compiler made of the static calls (no verdict).
 			echo "conditional tail calls in vmlinux.o: $(jcc_sites "$o" | wc -l)" ;;
 		torture)
-			[ -f "$o/samples/rust/rust_text_poke.ko" ] || [ "$BASE" != 6.12 ] ||
-				{ echo "no torture sample on 6.12"; continue; }
+			[ -f "$o/arch/x86/kernel/text_poke_rs_torture_test.ko" ] || [ "$BASE" != 6.12 ] ||
+				{ echo "no torture test on 6.12"; continue; }
 			OUT_NAME=matrix-$name BOOT_ACCEL=tcg,thread=single \
 				TORTURE_LOG=$LOGS/boot-matrix-$name-torture.log bash "$W/torture.sh" || return 1 ;;
 		w1)	OUT_NAME=matrix-$name bash "$W/lint.sh" w1own || return 1 ;;

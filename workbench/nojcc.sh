@@ -41,7 +41,7 @@ c)
 	# keeps the C KUnit test of batched updates.
 	frag=$BUILD/out-nojcc.config
 	cat "$TOP/workbench/series.config" $(ls "$TOP/workbench/series-$BASE.config" 2>/dev/null) |
-		grep -vE '^CONFIG_(X86_TEXT_POKE_RUST|SAMPLE_RUST_TEXT_POKE)' > "$frag"
+		grep -vE '^CONFIG_X86_TEXT_POKE_RUST' > "$frag"
 	echo CONFIG_X86_TEXT_POKE_RUST=n >> "$frag"
 	nconfig=("$frag")
 	step "the series kernel with X86_TEXT_POKE_RUST=n, as it is"

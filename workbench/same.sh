@@ -16,8 +16,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OBJS="arch/x86/kernel/static_call.o arch/x86/kernel/alternative.o arch/x86/kernel/kprobes/core.o kernel/static_call_inline.o arch/x86/kernel/uprobes.o"
-# On 7.3 KVM's emulator evaluates conditions through the seam as well.
-[ "$BASE" = 6.12 ] || OBJS+=" arch/x86/kvm/emulate.o"
 ALLOW=$TOP/workbench/same-allow-$BASE.txt
 wt=$BUILD/linux-base
 [ -f "$OUT/.config" ] || die "no $OUT/.config: build the series kernel first"
@@ -29,7 +27,7 @@ build_objs() {
 	mkdir -p "$dir"
 	cp "$OUT/.config" "$dir/.config"
 	"$SRC/scripts/config" --file "$dir/.config" -d X86_TEXT_POKE_RUST \
-		-d X86_TEXT_POKE_RUST_KUNIT_TEST -d SAMPLES_RUST
+		-d X86_TEXT_POKE_RUST_KUNIT_TEST -d X86_TEXT_POKE_RUST_TORTURE_TEST
 	local k=(make -C "$tree" O="$dir" "${KMAKE[@]:4}")
 	"${k[@]}" -s olddefconfig >/dev/null
 	! grep -q '^CONFIG_X86_TEXT_POKE_RUST=y' "$dir/.config" || die "$dir: X86_TEXT_POKE_RUST still set"

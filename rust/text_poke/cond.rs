@@ -7,15 +7,15 @@
 //! its negation.
 
 /// Carry flag.
-pub const EFLAGS_CF: u64 = 1 << 0;
+pub const EFLAGS_CF: usize = 1 << 0;
 /// Parity flag.
-pub const EFLAGS_PF: u64 = 1 << 2;
+pub const EFLAGS_PF: usize = 1 << 2;
 /// Zero flag.
-pub const EFLAGS_ZF: u64 = 1 << 6;
+pub const EFLAGS_ZF: usize = 1 << 6;
 /// Sign flag.
-pub const EFLAGS_SF: u64 = 1 << 7;
+pub const EFLAGS_SF: usize = 1 << 7;
 /// Overflow flag.
-pub const EFLAGS_OF: u64 = 1 << 11;
+pub const EFLAGS_OF: usize = 1 << 11;
 
 /// One of the 16 x86 condition codes, numbered as in the opcode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,7 +130,7 @@ impl Cond {
     /// assert!(!Cond::L.taken(EFLAGS_SF | EFLAGS_OF));
     /// ```
     #[inline(always)]
-    pub const fn taken(self, flags: u64) -> bool {
+    pub const fn taken(self, flags: usize) -> bool {
         let cf = flags & EFLAGS_CF != 0;
         let pf = flags & EFLAGS_PF != 0;
         let zf = flags & EFLAGS_ZF != 0;
@@ -150,7 +150,8 @@ impl Cond {
         predicate != (self.code() & 1 != 0)
     }
 
-    /// The AT&T mnemonic of the rel32 jump with this condition, for messages.
+    /// The AT&T mnemonic of the rel32 jump with this condition.
+    #[cfg(test)]
     pub const fn mnemonic(self) -> &'static core::ffi::CStr {
         match self {
             Cond::O => c"jo",
@@ -178,8 +179,8 @@ mod tests {
     use super::*;
 
     /// Straight from the SDM's table of Jcc conditions, written out per code.
-    fn reference(cc: u8, flags: u64) -> bool {
-        let f = |m: u64| flags & m != 0;
+    fn reference(cc: u8, flags: usize) -> bool {
+        let f = |m: usize| flags & m != 0;
         match cc {
             0x0 => f(EFLAGS_OF),
             0x1 => !f(EFLAGS_OF),
@@ -224,7 +225,7 @@ mod tests {
     #[test]
     fn negation_pairs() {
         for cc in (0..16).step_by(2) {
-            for flags in 0..0x1000u64 {
+            for flags in 0..0x1000usize {
                 assert_ne!(
                     Cond::from_nibble(cc).taken(flags),
                     Cond::from_nibble(cc + 1).taken(flags)

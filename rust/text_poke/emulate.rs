@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! INT3 emulation of the instruction that `smp_text_poke_single()` or a batch is writing.
+//! INT3 emulation of the instruction that text poking under INT3 is writing.
 //!
 //! While an instruction is rewritten under an INT3, a CPU that runs into the
-//! INT3 must behave as if it had executed the new instruction. `struct
-//! text_poke_loc` keeps that instruction in a compact form, [`PokeLoc`]: the
+//! INT3 must behave as if it had executed the new instruction. The location
+//! record of `alternative.c` keeps that instruction in a compact form, [`PokeLoc`]: the
 //! opcode byte, the patch length and the displacement. A Jcc rel32 is stored
 //! with its rel8 opcode and a length of 6, NOPs as jumps to the next
 //! instruction.
@@ -12,8 +12,8 @@
 use crate::insn::{Insn, INT3, JCC8, JMP32, JMP8};
 use crate::{Cond, Error};
 
-/// The compact form of the instruction being poked, as `struct text_poke_loc`
-/// stores it.
+/// The compact form of the instruction being poked, as the location record of
+/// `alternative.c` stores it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PokeLoc {
     /// `INT3`, `RET`, `CALL`, `JMP32`, `JMP8` or `0x70 + cc` (any Jcc).
@@ -30,9 +30,9 @@ pub enum Emulation {
     /// The INT3 is an explicit one, not ours to consume.
     Pass,
     /// Continue at this address.
-    Jump(u64),
+    Jump(usize),
     /// Push the address of the next instruction, continue at this address.
-    Call(u64),
+    Call(usize),
     /// Pop the return address and continue there.
     Ret,
 }
@@ -115,9 +115,9 @@ impl PokeLoc {
     /// range) with `flags` in `EFLAGS` must do, or `None` for an opcode that
     /// [`PokeLoc::new`] never produces.
     #[inline(always)]
-    pub const fn emulate(&self, addr: u64, flags: u64) -> Option<Emulation> {
-        let next = addr.wrapping_add(self.len as u64);
-        let target = next.wrapping_add(self.disp as i64 as u64);
+    pub const fn emulate(&self, addr: usize, flags: usize) -> Option<Emulation> {
+        let next = addr.wrapping_add(self.len as usize);
+        let target = next.wrapping_add(self.disp as isize as usize);
         Some(match self.opcode {
             INT3 => Emulation::Pass,
             crate::insn::RET => Emulation::Ret,
@@ -136,9 +136,9 @@ impl PokeLoc {
 /// `None` for forms that are not control flow: [`Insn::Xor5Rax`] changes a
 /// register, [`Insn::Warn5`] traps to warn and [`Insn::Unlock5`] stores to
 /// memory, none of which a jump emulates; [`Insn::Int3`] traps.
-#[inline]
-pub const fn execute(insn: &Insn, addr: u64, flags: u64) -> Option<Emulation> {
-    let next = addr.wrapping_add(insn.len() as u64);
+#[cfg(test)]
+pub const fn execute(insn: &Insn, addr: usize, flags: usize) -> Option<Emulation> {
+    let next = addr.wrapping_add(insn.len());
     Some(match *insn {
         Insn::Call(_) => match insn.target(addr) {
             Some(t) => Emulation::Call(t),
@@ -164,9 +164,9 @@ mod tests {
     use crate::cond::{EFLAGS_CF, EFLAGS_OF, EFLAGS_PF, EFLAGS_SF, EFLAGS_ZF};
     use crate::insn::{UNLOCKINSN, WARNINSN, XOR5RAX};
 
-    const ADDR: u64 = 0xffff_ffff_8123_4560;
+    const ADDR: usize = 0xffff_ffff_8123_4560;
 
-    fn flag_combinations() -> impl Iterator<Item = u64> {
+    fn flag_combinations() -> impl Iterator<Item = usize> {
         (0..32u64).map(|c| {
             [EFLAGS_CF, EFLAGS_PF, EFLAGS_ZF, EFLAGS_SF, EFLAGS_OF]
                 .iter()

@@ -32,11 +32,11 @@ pub const NOP5: [u8; 5] = [0x0f, 0x1f, 0x44, 0x00, 0x00];
 /// `__static_call_return0` becomes.
 pub const XOR5RAX: [u8; 5] = [0x2e, 0x2e, 0x2e, 0x31, 0xc0];
 /// `ud1 (%edx),%rdi`: what a call to `__WARN_trap` becomes (`warninsn` of
-/// `static_call.c`; the trap handler's `decode_bug()` knows it).
+/// the C static call code; the trap handler's `decode_bug()` knows it).
 pub const WARNINSN: [u8; 5] = [0x67, 0x48, 0x0f, 0xb9, 0x3a];
 /// `movb $0,(%rdi)` with two `ds` prefixes: what a call to the native spinlock unlock,
 /// `__raw_callee_save___native_queued_spin_unlock`, becomes with
-/// `PARAVIRT_SPINLOCKS` (`unlockinsn` of `static_call.c`, x86-64).
+/// `PARAVIRT_SPINLOCKS` (`unlockinsn` of the C static call code, x86-64).
 pub const UNLOCKINSN: [u8; 5] = [0x3e, 0x3e, 0xc6, 0x07, 0x00];
 /// The longest form, Jcc rel32.
 pub const MAX_LEN: usize = 6;
@@ -145,9 +145,9 @@ impl Code {
 /// The rel32 displacement from an instruction of `len` bytes at `addr` to
 /// `target`, or [`Error::OutOfRange`].
 #[inline]
-pub const fn rel32(addr: u64, len: usize, target: u64) -> Result<i32, Error> {
-    let disp = target.wrapping_sub(addr.wrapping_add(len as u64)) as i64;
-    if disp < i32::MIN as i64 || disp > i32::MAX as i64 {
+pub const fn rel32(addr: usize, len: usize, target: usize) -> Result<i32, Error> {
+    let disp = target.wrapping_sub(addr.wrapping_add(len)) as isize;
+    if disp < i32::MIN as isize || disp > i32::MAX as isize {
         return Err(Error::OutOfRange);
     }
     Ok(disp as i32)
@@ -156,9 +156,9 @@ pub const fn rel32(addr: u64, len: usize, target: u64) -> Result<i32, Error> {
 /// The rel8 displacement from an instruction of `len` bytes at `addr` to
 /// `target`, or [`Error::OutOfRange`].
 #[inline]
-pub const fn rel8(addr: u64, len: usize, target: u64) -> Result<i8, Error> {
-    let disp = target.wrapping_sub(addr.wrapping_add(len as u64)) as i64;
-    if disp < i8::MIN as i64 || disp > i8::MAX as i64 {
+pub const fn rel8(addr: usize, len: usize, target: usize) -> Result<i8, Error> {
+    let disp = target.wrapping_sub(addr.wrapping_add(len)) as isize;
+    if disp < i8::MIN as isize || disp > i8::MAX as isize {
         return Err(Error::OutOfRange);
     }
     Ok(disp as i8)
@@ -178,7 +178,7 @@ impl Insn {
     /// # Ok::<(), Error>(())
     /// ```
     #[inline]
-    pub const fn call(addr: u64, target: u64) -> Result<Insn, Error> {
+    pub const fn call(addr: usize, target: usize) -> Result<Insn, Error> {
         match rel32(addr, 5, target) {
             Ok(d) => Ok(Insn::Call(d)),
             Err(e) => Err(e),
@@ -187,7 +187,7 @@ impl Insn {
 
     /// `jmp target` (rel32) placed at `addr`.
     #[inline]
-    pub const fn jmp32(addr: u64, target: u64) -> Result<Insn, Error> {
+    pub const fn jmp32(addr: usize, target: usize) -> Result<Insn, Error> {
         match rel32(addr, 5, target) {
             Ok(d) => Ok(Insn::Jmp32(d)),
             Err(e) => Err(e),
@@ -196,7 +196,7 @@ impl Insn {
 
     /// `jmp target` (rel8) placed at `addr`.
     #[inline]
-    pub const fn jmp8(addr: u64, target: u64) -> Result<Insn, Error> {
+    pub const fn jmp8(addr: usize, target: usize) -> Result<Insn, Error> {
         match rel8(addr, 2, target) {
             Ok(d) => Ok(Insn::Jmp8(d)),
             Err(e) => Err(e),
@@ -205,7 +205,7 @@ impl Insn {
 
     /// `j<cond> target` (rel32) placed at `addr`.
     #[inline]
-    pub const fn jcc32(cond: Cond, addr: u64, target: u64) -> Result<Insn, Error> {
+    pub const fn jcc32(cond: Cond, addr: usize, target: usize) -> Result<Insn, Error> {
         match rel32(addr, 6, target) {
             Ok(d) => Ok(Insn::Jcc32(cond, d)),
             Err(e) => Err(e),
@@ -214,7 +214,7 @@ impl Insn {
 
     /// `j<cond> target` (rel8) placed at `addr`.
     #[inline]
-    pub const fn jcc8(cond: Cond, addr: u64, target: u64) -> Result<Insn, Error> {
+    pub const fn jcc8(cond: Cond, addr: usize, target: usize) -> Result<Insn, Error> {
         match rel8(addr, 2, target) {
             Ok(d) => Ok(Insn::Jcc8(cond, d)),
             Err(e) => Err(e),
@@ -254,11 +254,11 @@ impl Insn {
             )),
             [RET, ..] => Ok(Insn::Ret),
             [INT3, ..] => Ok(Insn::Int3),
-            [0x66, 0x90, ..] => Ok(Insn::Nop2),
-            [0x0f, 0x1f, 0x44, 0x00, 0x00, ..] => Ok(Insn::Nop5),
-            [0x2e, 0x2e, 0x2e, 0x31, 0xc0, ..] => Ok(Insn::Xor5Rax),
-            [0x67, 0x48, 0x0f, 0xb9, 0x3a, ..] => Ok(Insn::Warn5),
-            [0x3e, 0x3e, 0xc6, 0x07, 0x00, ..] => Ok(Insn::Unlock5),
+            _ if starts_with(bytes, &NOP2) => Ok(Insn::Nop2),
+            _ if starts_with(bytes, &NOP5) => Ok(Insn::Nop5),
+            _ if starts_with(bytes, &XOR5RAX) => Ok(Insn::Xor5Rax),
+            _ if starts_with(bytes, &WARNINSN) => Ok(Insn::Warn5),
+            _ if starts_with(bytes, &UNLOCKINSN) => Ok(Insn::Unlock5),
             _ if is_truncated(bytes) => Err(Error::Truncated),
             _ => Err(Error::Unknown),
         }
@@ -307,11 +307,11 @@ impl Insn {
 
     /// The branch target of a relative CALL, JMP or Jcc placed at `addr`.
     #[inline]
-    pub const fn target(&self, addr: u64) -> Option<u64> {
+    pub const fn target(&self, addr: usize) -> Option<usize> {
         match self.disp() {
             Some(d) => Some(
-                addr.wrapping_add(self.len() as u64)
-                    .wrapping_add(d as i64 as u64),
+                addr.wrapping_add(self.len())
+                    .wrapping_add(d as isize as usize),
             ),
             None => None,
         }
@@ -345,31 +345,39 @@ impl Insn {
 #[inline]
 const fn is_truncated(bytes: &[u8]) -> bool {
     match bytes {
-        [] | [JMP8] | [0x70..=0x7f] | [TWO_BYTE] | [0x66] | [0x2e] | [0x67] | [0x3e] => true,
+        [] | [JMP8] | [0x70..=0x7f] | [TWO_BYTE] => true,
         [CALL | JMP32, rest @ ..] => rest.len() < 4,
         [TWO_BYTE, 0x80..=0x8f, rest @ ..] => rest.len() < 4,
-        [0x0f, 0x1f, rest @ ..] => prefix_of(rest, &[0x44, 0x00, 0x00]),
-        [0x2e, rest @ ..] => prefix_of(rest, &[0x2e, 0x2e, 0x31, 0xc0]),
-        [0x67, rest @ ..] => prefix_of(rest, &[0x48, 0x0f, 0xb9, 0x3a]),
-        [0x3e, rest @ ..] => prefix_of(rest, &[0x3e, 0xc6, 0x07, 0x00]),
-        _ => false,
+        _ => {
+            prefix_of(bytes, &NOP2)
+                || prefix_of(bytes, &NOP5)
+                || prefix_of(bytes, &XOR5RAX)
+                || prefix_of(bytes, &WARNINSN)
+                || prefix_of(bytes, &UNLOCKINSN)
+        }
     }
 }
 
-/// Whether `a` is a proper prefix of `b`.
+/// Whether `bytes` starts with all of `form`.
 #[inline]
-const fn prefix_of(a: &[u8], b: &[u8]) -> bool {
-    if a.len() >= b.len() {
+const fn starts_with(bytes: &[u8], form: &[u8]) -> bool {
+    if bytes.len() < form.len() {
         return false;
     }
     let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
+    while i < form.len() {
+        if bytes[i] != form[i] {
             return false;
         }
         i = i.wrapping_add(1);
     }
     true
+}
+
+/// Whether `a` is a proper prefix of `b`.
+#[inline]
+const fn prefix_of(a: &[u8], b: &[u8]) -> bool {
+    a.len() < b.len() && starts_with(b, a)
 }
 
 #[cfg(test)]
@@ -451,9 +459,12 @@ mod tests {
 
     #[test]
     fn targets_and_ranges() {
-        let base = 0xffff_ffff_0100_0000u64;
+        let base = 0xffff_ffff_0100_0000usize;
         for (len, make) in [
-            (5u64, Insn::call as fn(u64, u64) -> Result<Insn, Error>),
+            (
+                5usize,
+                Insn::call as fn(usize, usize) -> Result<Insn, Error>,
+            ),
             (5, Insn::jmp32),
         ] {
             for t in [base, base + 5, base - 0x1000, base + 0x7fff_ffff + len] {
@@ -482,7 +493,7 @@ mod tests {
         );
         assert_eq!(Insn::jmp8(base, base + 200), Err(Error::OutOfRange));
         // Wrapping at the top of the address space is an ordinary distance.
-        assert_eq!(Insn::call(u64::MAX - 2, 10).unwrap(), Insn::Call(8));
+        assert_eq!(Insn::call(usize::MAX - 2, 10).unwrap(), Insn::Call(8));
     }
 
     #[test]

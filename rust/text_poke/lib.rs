@@ -2,12 +2,10 @@
 
 //! x86 instruction forms for live text patching.
 //!
-//! C headers:
-//! [`arch/x86/include/asm/text-patching.h`](srctree/arch/x86/include/asm/text-patching.h),
-//! [`arch/x86/kernel/static_call.c`](srctree/arch/x86/kernel/static_call.c).
+//! C header: [`arch/x86/include/asm/text-poke-insn.h`]
 //!
 //! The kernel rewrites a handful of instruction forms at run time: static call
-//! sites and trampolines, `smp_text_poke_*()` targets; kprobes emulates a
+//! sites and trampolines, what text poking under INT3 writes; kprobes emulates a
 //! probed Jcc with [`Cond::taken`]. This crate knows those forms and nothing
 //! else:
 //!
@@ -30,6 +28,8 @@
 //! they are compiled into the `noinstr` caller and nothing instrumentable runs
 //! there; elsewhere the compiler decides. kbuild builds it as a kernel crate, and
 //! `make rusttest` runs its unit tests and doctests on the host.
+//!
+//! [`arch/x86/include/asm/text-poke-insn.h`]: srctree/arch/x86/include/asm/text-poke-insn.h
 
 #![cfg_attr(not(test), no_std)]
 
@@ -56,19 +56,4 @@ pub enum Error {
     Unexpected,
     /// A static call trampoline lacks its `ud1 %esp,%ecx` signature.
     TrampolineSignature,
-}
-
-impl Error {
-    /// The negative errno that the C side receives for this error.
-    #[inline]
-    pub const fn to_errno(self) -> i32 {
-        match self {
-            // -EINVAL: the bytes are not what they must be.
-            Error::Truncated | Error::Unknown | Error::Unexpected | Error::TrampolineSignature => {
-                -22
-            }
-            // -ERANGE: nothing was encoded.
-            Error::OutOfRange => -34,
-        }
-    }
 }

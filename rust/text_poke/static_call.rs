@@ -19,33 +19,18 @@ pub const TRAMP_UD: [u8; 3] = [0x0f, 0xb9, 0xcc];
 /// Bytes a trampoline is checked against: its instruction and the signature.
 pub const TRAMP_LEN: usize = 8;
 
-/// What the C patcher asks for (`enum insn_type` in `static_call.c`, computed
-/// by `__sc_insn()` as `2 * tail + null`).
+/// What the C patcher asks for (`enum text_poke_sc_type`, computed
+/// by `__sc_insn()` from whether the site is a tail call and the target NULL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 pub enum SiteType {
     /// A call with a target.
-    Call = 0,
+    Call,
     /// A call with a NULL target.
-    Nop = 1,
+    Nop,
     /// A tail call (or trampoline) with a target.
-    Jmp = 2,
+    Jmp,
     /// A tail call (or trampoline) with a NULL target.
-    Ret = 3,
-}
-
-impl SiteType {
-    /// The type for a numeric `enum insn_type`, if it is one.
-    #[inline]
-    pub const fn from_raw(raw: u32) -> Option<SiteType> {
-        match raw {
-            0 => Some(SiteType::Call),
-            1 => Some(SiteType::Nop),
-            2 => Some(SiteType::Jmp),
-            3 => Some(SiteType::Ret),
-            _ => None,
-        }
-    }
+    Ret,
 }
 
 /// What the patcher needs to know about the kernel that it cannot see in the
@@ -53,26 +38,26 @@ impl SiteType {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StaticCallEnv {
     /// The new target; for a call already translated past call-depth thunks.
-    pub func: u64,
+    pub func: usize,
     /// `__static_call_return0`: a call to it becomes [`XOR5RAX`].
-    pub ret0: u64,
+    pub ret0: usize,
     /// `__WARN_trap`: a call to it becomes [`WARNINSN`]. 0 where the kernel
-    /// has none (before Linux 7.3).
+    /// does not patch it inline.
     ///
     /// [`WARNINSN`]: crate::insn::WARNINSN
-    pub warn: u64,
+    pub warn: usize,
     /// `__raw_callee_save___native_queued_spin_unlock`: a call to it becomes
-    /// [`UNLOCKINSN`]. 0 without `PARAVIRT_SPINLOCKS` (or before Linux 7.3).
+    /// [`UNLOCKINSN`]. 0 where the kernel does not patch it inline.
     ///
     /// [`UNLOCKINSN`]: crate::insn::UNLOCKINSN
-    pub unlock: u64,
+    pub unlock: usize,
     /// `__static_call_return`, the `ret` that a NULL conditional tail call
     /// jumps to.
-    pub ret: u64,
+    pub ret: usize,
     /// `x86_return_thunk` if the CPU wants it at this site, else 0.
-    pub rethunk_at: u64,
+    pub rethunk_at: usize,
     /// `x86_return_thunk` if the CPU wants it at all, else 0.
-    pub rethunk: u64,
+    pub rethunk: usize,
 }
 
 /// The bytes to write, and what to emulate while writing them.
@@ -180,7 +165,12 @@ pub fn validate(bytes: &[u8], tail: bool, tramp: bool) -> Result<Insn, Error> {
 /// assert_eq!(Insn::decode(p.code.as_slice()).unwrap().target(0x1000), Some(0x3000));
 /// ```
 #[inline]
-pub fn transform(addr: u64, cur: &Insn, ty: SiteType, env: &StaticCallEnv) -> Result<Patch, Error> {
+pub fn transform(
+    addr: usize,
+    cur: &Insn,
+    ty: SiteType,
+    env: &StaticCallEnv,
+) -> Result<Patch, Error> {
     let plain = |insn: Insn| Patch {
         code: insn.encode(),
         emulate: None,
@@ -234,15 +224,15 @@ mod tests {
     use crate::insn::{NOP5, UNLOCKINSN, WARNINSN, XOR5RAX};
     use crate::Cond;
 
-    const SITE: u64 = 0xffff_ffff_8100_0350;
-    const FUNC: u64 = 0xffff_ffff_8120_0000;
-    const RET0: u64 = 0xffff_ffff_8130_0000;
-    const RET: u64 = 0xffff_ffff_8130_0010;
-    const THUNK: u64 = 0xffff_ffff_8140_0000;
-    const WARN: u64 = 0xffff_ffff_8150_0000;
-    const UNLOCK: u64 = 0xffff_ffff_8160_0000;
+    const SITE: usize = 0xffff_ffff_8100_0350;
+    const FUNC: usize = 0xffff_ffff_8120_0000;
+    const RET0: usize = 0xffff_ffff_8130_0000;
+    const RET: usize = 0xffff_ffff_8130_0010;
+    const THUNK: usize = 0xffff_ffff_8140_0000;
+    const WARN: usize = 0xffff_ffff_8150_0000;
+    const UNLOCK: usize = 0xffff_ffff_8160_0000;
 
-    fn env(func: u64, rethunk: bool) -> StaticCallEnv {
+    fn env(func: usize, rethunk: bool) -> StaticCallEnv {
         StaticCallEnv {
             func,
             ret0: RET0,
@@ -254,7 +244,7 @@ mod tests {
         }
     }
 
-    /// Applies a patch the way `smp_text_poke_batch_add()` would check it.
+    /// Applies a patch the way the batch writer of `alternative.c` would check it.
     fn written(p: &Patch) -> Insn {
         let emulate = p.emulate.unwrap_or(p.code);
         PokeLoc::new(p.code.as_slice(), emulate.as_slice()).expect("text poking accepts it");
@@ -523,8 +513,6 @@ mod tests {
         assert_eq!(bytes_needed([0x0f, 0x1f], false), 5);
         assert_eq!(bytes_needed([0xe8, 0x00], false), 5);
         assert_eq!(bytes_needed([0xe9, 0x00], true), 8);
-        assert_eq!(SiteType::from_raw(3), Some(SiteType::Ret));
-        assert_eq!(SiteType::from_raw(4), None);
         assert_ne!(expected(true, false), expected(false, false));
         assert_ne!(expected(true, true), expected(true, false));
     }

@@ -24,6 +24,7 @@
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::bindings;
 use kernel::prelude::*;
 
 module! {
@@ -50,8 +51,8 @@ __SCK__rust_tp_corrupt:
     .balign 4
     .globl __SCT__rust_tp_corrupt
 __SCT__rust_tp_corrupt:
-    // ANNOTATE_NOENDBR: objtool reads the first since 6.14, the second
-    // before; both sections are discarded at link time.
+    // ANNOTATE_NOENDBR, in both of the forms that objtool has read; both
+    // sections are discarded at link time.
     .pushsection .discard.annotate_insn, "M", @progbits, 8
     .long __SCT__rust_tp_corrupt - ., 1
     .popsection
@@ -93,7 +94,6 @@ extern "C" {
     fn __SCT__rust_tp_corrupt();
     fn rust_tp_corrupt_site(slot: *mut u64);
     fn rust_tp_plain_site(slot: *mut u64);
-    fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
 }
 
 /// Calls that reached each target.
@@ -153,7 +153,7 @@ fn update(func: Option<SiteFn>) {
     // SAFETY: The key of this module's static call with its own trampoline;
     // the target is one of this module's functions or NULL.
     unsafe {
-        __static_call_update(
+        bindings::__static_call_update(
             core::ptr::addr_of_mut!(__SCK__rust_tp_corrupt).cast(),
             __SCT__rust_tp_corrupt as *mut c_void,
             func,

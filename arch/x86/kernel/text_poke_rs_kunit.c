@@ -19,8 +19,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/test.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/linkage.h>
+#include <linux/memory.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/string_choices.h>
@@ -29,31 +31,6 @@
 #include <asm/irqflags.h>
 #include <asm/static_call_insn.h>
 #include <asm/text-poke-insn-c.h>
-
-/*
- * INT3 traps resolved by the Rust emulation, counted per CPU and only in
- * kernels with this test: the text poking sample reads the sum to know
- * that they hit the patching window.
- */
-static DEFINE_PER_CPU(unsigned long, text_poke_rs_trap_count);
-
-/* Called by text_poke_emulate() for each trap it resolves, in the handler. */
-noinstr void text_poke_rs_count_trap(void)
-{
-	raw_cpu_inc(text_poke_rs_trap_count);
-}
-
-unsigned long text_poke_rs_traps(void)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	/* A sum of counters that other CPUs keep adding to. */
-	for_each_possible_cpu(cpu)
-		sum += data_race(per_cpu(text_poke_rs_trap_count, cpu)); /* racy by design */
-	return sum;
-}
-EXPORT_SYMBOL_GPL(text_poke_rs_traps);
 
 #define TP_STATUS_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
 			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_OF)
@@ -161,10 +138,9 @@ static void jcc_cond_vs_cpu(struct kunit *test)
 }
 
 /*
- * text_poke_cond() as an instruction emulator calls it, with the low nibble
- * of the opcode byte of a SETcc (0f 90-9f) or CMOVcc (0f 40-4f) and EFLAGS
- * with its fixed bit set (KVM's test_cc() does, where it calls it): against
- * the CPU's SETcc and CMOVcc.
+ * text_poke_cond() as an instruction emulator would call it, with the low
+ * nibble of the opcode byte of a SETcc (0f 90-9f) or CMOVcc (0f 40-4f) and
+ * EFLAGS with its fixed bit set: against the CPU's SETcc and CMOVcc.
  */
 static void setcc_cmovcc_cond_vs_cpu(struct kunit *test)
 {
@@ -186,8 +162,8 @@ static void setcc_cmovcc_cond_vs_cpu(struct kunit *test)
 }
 
 /*
- * What smp_text_poke_batch_add() stores for the @len bytes at @code: the
- * text without the 0x0f of a Jcc.d32, and the compact opcode and disp.
+ * What the batch writer of alternative.c stores for the @len bytes at @code:
+ * the text without the 0x0f of a Jcc.d32, and the compact opcode and disp.
  */
 static int loc_init(const u8 *code, const u8 *emulate, unsigned int len,
 		    u8 *opcode, s32 *disp)
@@ -216,10 +192,10 @@ static struct text_poke_emu check_emulate(struct kunit *test, u8 opcode, u8 len,
 }
 
 /*
- * The Jcc @cc with @disp in @len bytes (2 or 6) at @ip, as
- * smp_text_poke_batch_add() stores it, as its INT3 handler emulates it and
- * as kprobes does (int3_emulate_jcc()): Rust and C against the CPU, for
- * every flag combination.
+ * The Jcc @cc with @disp in @len bytes (2 or 6) at @ip, as the batch writer
+ * of alternative.c stores it, as its INT3 handler emulates it and as kprobes
+ * does (int3_emulate_jcc()): Rust and C against the CPU, for every flag
+ * combination.
  */
 static void check_jcc_emulation(struct kunit *test, unsigned int cc, s32 disp,
 				unsigned int len)
@@ -334,7 +310,7 @@ static const struct loc_case loc_cases[] = {
 	{ "jmp.d8; int3 x3",	{ 0xeb, 0x10, 0xcc, 0xcc, 0xcc },	5, LOC_STRICTER },
 	{ "jmp.d8; int3 x4",	{ 0xeb, 0x10, 0xcc, 0xcc, 0xcc, 0xcc }, 6, LOC_STRICTER },
 	{ "jmp.d32; int3",	{ 0xe9, 0x10, 0x00, 0x00, 0x00, 0xcc }, 6, LOC_STRICTER },
-	/* Prefixed forms that smp_text_poke_*() is never given. */
+	/* Prefixed forms that text poking is never given. */
 	{ "cs call.d32",	{ 0x2e, 0xe8, 0x00, 0x00, 0x00, 0x00 }, 6, LOC_STRICTER },
 	{ "cs jmp.d32",		{ 0x2e, 0xe9, 0x00, 0x00, 0x00, 0x00 }, 6, LOC_STRICTER },
 };
@@ -689,25 +665,34 @@ static const struct {
 /*
  * The core kernel's static call sites as static_call_init() left them: each
  * holds a form that it may hold, or was left calling its trampoline (a form
- * the patcher does not know, reported at boot; counted as "left"). One
+ * the patcher does not know, reported at boot; counted as "left"). Sites in
+ * init text are skipped once it is freed (the suite run again through
+ * debugfs: "init" counts them). One
  * summary line counts them by form; the
  * conditional tail calls are listed with their targets at debug level
  * (dynamic debug turns them on), to be compared with objtool's list.
  */
 static void static_call_sites(struct kunit *test)
 {
-	unsigned int count[ARRAY_SIZE(site_forms)] = {}, n = 0, left = 0, i;
+	unsigned int count[ARRAY_SIZE(site_forms)] = {}, n = 0, left = 0, init = 0, i;
 	struct static_call_site *site;
 	char line[160];
 	int pos = 0;
 
+	/* No update rewrites a site meanwhile. */
+	mutex_lock(&text_mutex);
 	for (site = __start_static_call_sites; site < __stop_static_call_sites; site++) {
 		unsigned long key = (long)site->key + (long)&site->key;
 		u8 *insn = (u8 *)((long)site->addr + (long)&site->addr);
 		bool tail = key & STATIC_CALL_SITE_TAIL;
 		struct text_poke_sc_site s;
 
-		/* Init text is still there: built-in tests run before it goes. */
+		/* Init text is gone when the suite is run again after boot. */
+		if (system_state >= SYSTEM_FREEING_INITMEM &&
+		    is_kernel_inittext((unsigned long)insn)) {
+			init++;
+			continue;
+		}
 		n++;
 		if (key & STATIC_CALL_SITE_TRAMP) {
 			left++;
@@ -727,11 +712,12 @@ static void static_call_sites(struct kunit *test)
 				 (void *)(key & ~STATIC_CALL_SITE_FLAGS),
 				 (void *)(insn + 6 + (s32)get_unaligned_le32(insn + 2)));
 	}
+	mutex_unlock(&text_mutex);
 	for (i = 0; i < ARRAY_SIZE(site_forms); i++)
 		pos += scnprintf(line + pos, sizeof(line) - pos, " %s %u", site_forms[i].name,
 				 count[i]);
-	kunit_info(test, "%u static call sites after static_call_init():%s left %u\n",
-		   n, line, left);
+	kunit_info(test, "%u static call sites after static_call_init():%s left %u, init %u\n",
+		   n, line, left, init);
 	KUNIT_EXPECT_GT(test, n, 0);
 }
 

@@ -18,21 +18,21 @@ use text_poke::{Cond, Insn, PokeLoc};
 /// Where one executed Jcc went.
 struct Run {
     /// Address of the Jcc.
-    insn: u64,
+    insn: usize,
     /// Address of the instruction after it.
-    next: u64,
+    next: usize,
     /// Address of its target.
-    target: u64,
+    target: usize,
     /// The address the CPU continued at.
-    went: u64,
+    went: usize,
 }
 
 /// Defines `fn $name(flags) -> Run` that executes the Jcc whose bytes `$bytes`
 /// (an assembler directive) encode, with `flags` loaded into EFLAGS.
 macro_rules! jcc {
     ($name:ident, $bytes:expr) => {
-        fn $name(flags: u64) -> Run {
-            let (insn, next, target, went): (u64, u64, u64, u64);
+        fn $name(flags: usize) -> Run {
+            let (insn, next, target, went): (usize, usize, usize, usize);
             // SAFETY: Only registers and the stack below the stack pointer
             // change (not `nostack`); EFLAGS is restored by the final `cld`
             // for DF, the arithmetic flags are clobbers, TF and AC are never
@@ -89,7 +89,7 @@ jcc_both!(13, jge8, jge32);
 jcc_both!(14, jle8, jle32);
 jcc_both!(15, jg8, jg32);
 
-type JccFn = fn(u64) -> Run;
+type JccFn = fn(usize) -> Run;
 
 const REL8: [JccFn; 16] = [
     jo8, jno8, jb8, jae8, je8, jne8, jbe8, ja8, js8, jns8, jp8, jnp8, jl8, jge8, jle8, jg8,
@@ -100,8 +100,8 @@ const REL32: [JccFn; 16] = [
 ];
 
 /// Bit 1 is always set; AF, DF and ID are "other" bits that must not matter.
-const FIXED: u64 = 1 << 1;
-const NOISE: u64 = (1 << 4) | (1 << 10) | (1 << 21);
+const FIXED: usize = 1 << 1;
+const NOISE: usize = (1 << 4) | (1 << 10) | (1 << 21);
 
 #[test]
 fn conditions_and_emulation_match_the_cpu() {

@@ -21,10 +21,10 @@ use iced_x86::{
 use text_poke::insn::{UNLOCKINSN, WARNINSN};
 use text_poke::{Cond, Error, Insn};
 
-const IP: u64 = 0xffff_ffff_0123_4000;
+const IP: usize = 0xffff_ffff_0123_4000;
 
 fn iced(bytes: &[u8]) -> Instruction {
-    Decoder::with_ip(64, bytes, IP, DecoderOptions::NONE).decode()
+    Decoder::with_ip(64, bytes, IP as u64, DecoderOptions::NONE).decode()
 }
 
 fn iced_cond(c: ConditionCode) -> Option<Cond> {
@@ -59,16 +59,16 @@ fn agree(insn: &Insn, bytes: &[u8]) {
     match insn {
         Insn::Call(_) => {
             assert_eq!(i.flow_control(), FlowControl::Call);
-            assert_eq!(Some(i.near_branch_target()), target);
+            assert_eq!(Some(i.near_branch_target() as usize), target);
         }
         Insn::Jmp32(_) | Insn::Jmp8(_) => {
             assert_eq!(i.flow_control(), FlowControl::UnconditionalBranch);
-            assert_eq!(Some(i.near_branch_target()), target);
+            assert_eq!(Some(i.near_branch_target() as usize), target);
         }
         Insn::Jcc32(c, _) | Insn::Jcc8(c, _) => {
             assert_eq!(i.flow_control(), FlowControl::ConditionalBranch);
             assert_eq!(iced_cond(i.condition_code()), Some(*c), "{bytes:x?}");
-            assert_eq!(Some(i.near_branch_target()), target);
+            assert_eq!(Some(i.near_branch_target() as usize), target);
         }
         Insn::Ret => assert_eq!(i.mnemonic(), Mnemonic::Ret),
         Insn::Int3 => assert_eq!(i.mnemonic(), Mnemonic::Int3),
@@ -187,7 +187,7 @@ fn encodings_decode_in_the_reference_as_asked() {
                 if let Ok(insn) = make(c, IP, t) {
                     let bytes = insn.encode();
                     agree(&insn, bytes.as_slice());
-                    assert_eq!(iced(bytes.as_slice()).near_branch_target(), t);
+                    assert_eq!(iced(bytes.as_slice()).near_branch_target() as usize, t);
                     built += 1;
                 }
             }

@@ -36,7 +36,7 @@ type Pred = fn(i64) -> bool;
 
 /// The batch being poked, read by the SIGTRAP handler: site address and the
 /// compact form (opcode | len << 8 | disp << 32) of what is being written.
-static POKE_ADDR: [AtomicU64; MAX_SITES] = [const { AtomicU64::new(0) }; MAX_SITES];
+static POKE_ADDR: [AtomicUsize; MAX_SITES] = [const { AtomicUsize::new(0) }; MAX_SITES];
 static POKE_LOC: [AtomicU64; MAX_SITES] = [const { AtomicU64::new(0) }; MAX_SITES];
 static TRAPS: AtomicU64 = AtomicU64::new(0);
 static STRAY: AtomicU64 = AtomicU64::new(0);
@@ -69,8 +69,8 @@ fn sync_cores() {
 extern "C" fn on_sigtrap(_sig: i32, _info: *mut libc::siginfo_t, uc: *mut c_void) {
     // SAFETY: The kernel passes a valid ucontext_t to an SA_SIGINFO handler.
     let gregs = unsafe { &mut (*(uc as *mut libc::ucontext_t)).uc_mcontext.gregs };
-    let addr = (gregs[libc::REG_RIP as usize] as u64).wrapping_sub(1);
-    let flags = gregs[libc::REG_EFL as usize] as u64;
+    let addr = (gregs[libc::REG_RIP as usize] as usize).wrapping_sub(1);
+    let flags = gregs[libc::REG_EFL as usize] as usize;
     for i in 0..MAX_SITES {
         if POKE_ADDR[i].load(Acquire) != addr {
             continue;
@@ -84,18 +84,18 @@ extern "C" fn on_sigtrap(_sig: i32, _info: *mut libc::siginfo_t, uc: *mut c_void
         match loc.emulate(addr, flags) {
             Some(Emulation::Jump(t)) => gregs[libc::REG_RIP as usize] = t as i64,
             Some(Emulation::Ret) => {
-                let sp = gregs[libc::REG_RSP as usize] as u64;
+                let sp = gregs[libc::REG_RSP as usize] as usize;
                 // SAFETY: A RET site is reached with the return address on
                 // top of the interrupted thread's stack.
-                let ret = unsafe { *(sp as *const u64) };
+                let ret = unsafe { *(sp as *const usize) };
                 gregs[libc::REG_RSP as usize] = (sp + 8) as i64;
                 gregs[libc::REG_RIP as usize] = ret as i64;
             }
             Some(Emulation::Call(t)) => {
-                let sp = gregs[libc::REG_RSP as usize] as u64 - 8;
+                let sp = gregs[libc::REG_RSP as usize] as usize - 8;
                 // SAFETY: The signal frame sits below the interrupted stack
                 // pointer, so the word below it is free to take.
-                unsafe { *(sp as *mut u64) = addr + 5 };
+                unsafe { *(sp as *mut usize) = addr + 5 };
                 gregs[libc::REG_RSP as usize] = sp as i64;
                 gregs[libc::REG_RIP as usize] = t as i64;
             }
@@ -112,19 +112,19 @@ extern "C" fn on_sigtrap(_sig: i32, _info: *mut libc::siginfo_t, uc: *mut c_void
 struct Lib(*mut c_void);
 
 impl Lib {
-    fn sym(&self, name: &str) -> u64 {
+    fn sym(&self, name: &str) -> usize {
         let c = CString::new(name).unwrap();
         // SAFETY: `self.0` is a live handle, `c` a valid C string.
         let p = unsafe { libc::dlsym(self.0, c.as_ptr()) };
         assert!(!p.is_null(), "dlsym {name}");
-        p as u64
+        p as usize
     }
 }
 
 /// One patchable site: where, what it holds now, which C condition guards it.
 struct Site {
     name: &'static str,
-    addr: u64,
+    addr: usize,
     insn: Insn,
     cond: Pred,
     func: extern "C" fn(i64),
@@ -162,8 +162,8 @@ fn build_and_load() -> Lib {
 }
 
 /// Finds the site in `func` that branches to `tramp`: a Jcc.d32 or JMP.d32.
-fn find_site(func: u64, tramp: u64) -> Option<(u64, Insn)> {
-    for off in 0..32u64 {
+fn find_site(func: usize, tramp: usize) -> Option<(usize, Insn)> {
+    for off in 0..32usize {
         // SAFETY: The functions are followed by more text in the same page
         // range; 6 bytes past any of the first 32 are mapped.
         let bytes = unsafe { std::slice::from_raw_parts((func + off) as *const u8, 6) };
@@ -176,7 +176,7 @@ fn find_site(func: u64, tramp: u64) -> Option<(u64, Insn)> {
     None
 }
 
-fn write_text(addr: u64, bytes: &[u8]) {
+fn write_text(addr: usize, bytes: &[u8]) {
     // SAFETY: The text pages were made writable; the INT3 protocol keeps
     // executing CPUs away from bytes being changed.
     unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), addr as *mut u8, bytes.len()) };
@@ -296,7 +296,7 @@ fn live_retargeting_under_concurrent_callers() {
     }
 
     // Writable text, SIGTRAP emulation, sync-core membarrier.
-    let page = 4096u64;
+    let page = 4096usize;
     let lo = sites.iter().map(|s| s.addr).min().unwrap() & !(page - 1);
     let hi = (sites.iter().map(|s| s.addr).max().unwrap() + 6 + page - 1) & !(page - 1);
     // SAFETY: Our own object's text pages; they stay executable.

@@ -2,9 +2,12 @@
 
 //! Host micro-benchmark: the crate's decisions against the C ones.
 //!
-//! The Rust side is the kernel's own FFI file, `arch/x86/kernel/text_poke_ffi.rs`,
-//! compiled here with the crate: the functions the kernel calls with
-//! `X86_TEXT_POKE_RUST=y`. The C side is `<asm/static_call_insn.h>` and
+//! The Rust side is the kernel's own FFI files, `arch/x86/kernel/text_poke_ffi.rs`
+//! and `text_poke_int3.rs`, compiled here with the crate: the functions the
+//! kernel calls with `X86_TEXT_POKE_RUST=y`. They see what they see in the
+//! kernel: `kernel::bindings` is bindgen's output for the tree's headers
+//! (`tests/seam/bindings.h`, made by `workbench/hosttest.sh seam`), and
+//! `#[export]` checks them against it (`tests/seam/export/`). The C side is `<asm/static_call_insn.h>` and
 //! `<asm/text-poke-insn-c.h>` of a kernel tree (`TEXT_POKE_KSRC`, default
 //! `build/7.3/linux`), with the condition of
 //! `<asm/text-patching.h>` and the kernel's instruction decoder as `tools/`
@@ -23,32 +26,60 @@
 //! bench` runs it with `--release`, `make check` for the agreement with few
 //! samples.
 
-use std::ffi::{c_int, c_uint, c_ulong, c_void, CString};
+use ffi::c_ulong;
+use std::ffi::{c_int, c_uint, c_void, CString};
 use std::hint::black_box;
 use std::time::Instant;
 
 extern crate self as kernel;
 
-/// What the kernel crate's `ffi` module gives the FFI file (its `c_char` is
-/// `u8` on every architecture).
+/// What the kernel crate's `ffi` module gives the FFI files (its `c_char` is
+/// `u8` on every architecture, its `c_ulong` `usize`).
 pub mod ffi {
-    pub use core::ffi::{c_int, c_uint, c_ulong};
+    pub use core::ffi::{c_int, c_uint, c_void};
+    /// The kernel's `c_ulong`.
+    #[allow(non_camel_case_types)]
+    pub type c_ulong = usize;
     /// The kernel's `c_char`.
     #[allow(non_camel_case_types)]
     pub type c_char = u8;
+}
+
+/// The part of the kernel's prelude that the FFI files use.
+pub mod prelude {
+    pub use text_poke_export::export;
+}
+
+/// bindgen's output for `tests/seam/bindings.h` against the tree.
+#[allow(
+    dead_code,
+    non_camel_case_types,
+    non_upper_case_globals,
+    missing_docs,
+    clippy::all
+)]
+pub mod bindings {
+    include!(env!("TEXT_POKE_SEAM_BINDINGS"));
 }
 
 #[allow(dead_code, unexpected_cfgs)]
 #[path = "../../../arch/x86/kernel/text_poke_ffi.rs"]
 mod text_poke_ffi;
 
-use text_poke_ffi::{TextPokeEmu, TextPokeScEnv, TextPokeScPatch, TextPokeScSite};
+#[allow(dead_code)]
+#[path = "../../../arch/x86/kernel/text_poke_int3.rs"]
+mod text_poke_int3;
+
+use bindings::{
+    text_poke_emu as TextPokeEmu, text_poke_sc_env as TextPokeScEnv,
+    text_poke_sc_patch as TextPokeScPatch, text_poke_sc_site as TextPokeScSite,
+};
 
 type ScCheck = unsafe extern "C" fn(*const u8, bool, bool, *mut TextPokeScSite) -> c_int;
 type CScPatch = unsafe extern "C" fn(*mut u8, c_int, *mut c_void, *mut TextPokeScPatch) -> c_int;
 type Classify = unsafe extern "C" fn(*const u8, *const u8, c_uint, *mut u8, *mut i32) -> c_int;
-type Emulate = extern "C" fn(u8, u8, i32, c_ulong, c_ulong) -> TextPokeEmu;
-type Cond = extern "C" fn(c_ulong, u8) -> bool;
+type Emulate = unsafe extern "C" fn(u8, u8, i32, c_ulong, c_ulong) -> TextPokeEmu;
+type Cond = unsafe extern "C" fn(c_ulong, u8) -> bool;
 
 /// The C side, loaded from the shared object.
 struct CSeam {
@@ -103,6 +134,7 @@ fn load_c() -> CSeam {
         format!("-I{me}/tests/seam/include"),
         format!("-I{k}/arch/x86/include"),
         format!("-DTP_TOOLS_INSN_H=\"{k}/tools/arch/x86/include/asm/insn.h\""),
+        format!("-DTP_NOPS_H=\"{k}/arch/x86/include/asm/nops.h\""),
         "-c".into(),
         format!("{me}/tests/seam/seam.c"),
         "-o".into(),
@@ -364,10 +396,13 @@ fn seam_c_vs_rust() {
         };
         assert_eq!((rc, oc, dc), (rr, or, dr), "classify {emu:02x?}");
         for &f in &fl {
-            let (ec, er) = (
-                (c.emulate)(oc, len as u8, dc, 0x1000, f),
-                text_poke_ffi::text_poke_emulate(or, len as u8, dr, 0x1000, f),
-            );
+            // SAFETY: Both read nothing but their arguments.
+            let (ec, er) = unsafe {
+                (
+                    (c.emulate)(oc, len as u8, dc, 0x1000, f),
+                    text_poke_int3::text_poke_emulate(or, len as u8, dr, 0x1000, f),
+                )
+            };
             assert_eq!(
                 (ec.target, ec.action),
                 (er.target, er.action),
@@ -377,11 +412,9 @@ fn seam_c_vs_rust() {
     }
     for &f in &fl {
         for cc in 0..16 {
-            assert_eq!(
-                (c.cond)(f, cc),
-                text_poke_ffi::text_poke_cond(f, cc),
-                "cond {cc} flags {f:#x}"
-            );
+            // SAFETY: Both read nothing but their arguments.
+            let (cc_c, cc_r) = unsafe { ((c.cond)(f, cc), text_poke_int3::text_poke_cond(f, cc)) };
+            assert_eq!(cc_c, cc_r, "cond {cc} flags {f:#x}");
         }
     }
 
@@ -394,8 +427,8 @@ fn seam_c_vs_rust() {
         *mut TextPokeScPatch,
     ) -> c_int = text_poke_ffi::text_poke_rs_sc_patch;
     let rs_classify: Classify = text_poke_ffi::text_poke_classify;
-    let rs_emulate: Emulate = text_poke_ffi::text_poke_emulate;
-    let rs_cond: Cond = text_poke_ffi::text_poke_cond;
+    let rs_emulate: Emulate = text_poke_int3::text_poke_emulate;
+    let rs_cond: Cond = text_poke_int3::text_poke_cond;
     let jcc = (0x75u8, 6u8, 0x2010i32);
 
     let mut rows: Vec<(&str, f64, f64)> = Vec::new();
@@ -503,24 +536,18 @@ fn seam_c_vs_rust() {
         fl.len(),
         &mut || {
             for &f in &fl {
-                black_box((black_box(c.emulate))(
-                    black_box(jcc.0),
-                    jcc.1,
-                    jcc.2,
-                    0x1000,
-                    f,
-                ));
+                // SAFETY: It reads nothing but its arguments.
+                black_box(unsafe {
+                    (black_box(c.emulate))(black_box(jcc.0), jcc.1, jcc.2, 0x1000, f)
+                });
             }
         },
         &mut || {
             for &f in &fl {
-                black_box((black_box(rs_emulate))(
-                    black_box(jcc.0),
-                    jcc.1,
-                    jcc.2,
-                    0x1000,
-                    f,
-                ));
+                // SAFETY: It reads nothing but its arguments.
+                black_box(unsafe {
+                    (black_box(rs_emulate))(black_box(jcc.0), jcc.1, jcc.2, 0x1000, f)
+                });
             }
         },
     );
@@ -530,14 +557,16 @@ fn seam_c_vs_rust() {
         &mut || {
             for &f in &fl {
                 for cc in 0..16 {
-                    black_box((black_box(c.cond))(f, black_box(cc)));
+                    // SAFETY: It reads nothing but its arguments.
+                    black_box(unsafe { (black_box(c.cond))(f, black_box(cc)) });
                 }
             }
         },
         &mut || {
             for &f in &fl {
                 for cc in 0..16 {
-                    black_box((black_box(rs_cond))(f, black_box(cc)));
+                    // SAFETY: It reads nothing but its arguments.
+                    black_box(unsafe { (black_box(rs_cond))(f, black_box(cc)) });
                 }
             }
         },

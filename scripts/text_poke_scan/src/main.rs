@@ -24,6 +24,13 @@ use std::process::ExitCode;
 use text_poke::static_call::validate;
 use text_poke::Insn;
 
+/// The AT&T mnemonics of the rel32 jumps, by condition code, as llvm-objdump
+/// prints them.
+const JCC_MNEMONIC: [&str; 16] = [
+    "jo", "jno", "jb", "jae", "je", "jne", "jbe", "ja", "js", "jns", "jp", "jnp", "jl", "jge",
+    "jle", "jg",
+];
+
 /// One function symbol: where it is, for `func+off/size`.
 struct Func<'a> {
     name: &'a str,
@@ -148,7 +155,7 @@ fn scan(file: &object::File<'_>) -> Result<bool, String> {
                 println!(
                     "{} {} {trampoline}",
                     where_(s),
-                    c.mnemonic().to_str().unwrap_or("j?")
+                    JCC_MNEMONIC[usize::from(c.code())]
                 );
             }
             Ok(_) if s.tail => tails += 1,

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(!i.is_invalid());
         assert_eq!(i.len(), insn.len());
         if let Some(t) = insn.target(0x1000) {
-            assert_eq!(i.near_branch_target(), t);
+            assert_eq!(i.near_branch_target(), t as u64);
         }
     }
     if data.len() <= 12 {

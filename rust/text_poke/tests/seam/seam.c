@@ -27,8 +27,8 @@ void x86_return_thunk(void)
 {
 }
 
-static const unsigned char nop2[] = { 0x66, 0x90 };
-static const unsigned char nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const unsigned char nop2[] = { BYTES_NOP2 };
+static const unsigned char nop5[] = { BYTES_NOP5 };
 const unsigned char * const x86_nops[] = { [2] = nop2, [5] = nop5 };
 
 /* The targets above, for the bench to pass where the kernel would. */

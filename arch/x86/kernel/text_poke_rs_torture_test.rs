@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Rust sample: retargeting conditional tail-call static call sites under
-//! running callers.
+//! Torture test of live static call patching with conditional tail calls.
 //!
 //! The module carries 16 static call sites, one per Jcc condition, written in
 //! assembly so that no compiler decides their form: each loads the arithmetic
-//! flags it is given and ends in `jcc.d32 __SCT__rust_tp_sample`, which objtool
+//! flags it is given and ends in `jcc.d32 __SCT__rust_tp_torture`, which objtool
 //! records as a tail-call static call site. Loading the module patches them
 //! (module-init patching); then two callers, kernel threads bound to CPU 0 and
 //! CPU 1, run every site with every flag combination in loops while module init
-//! calls `static_call_update()` through targets A, B and NULL, `updates` times
+//! calls `__static_call_update()` through targets A, B and NULL, `updates` times
 //! (a module parameter: 300 by default, about a minute under QEMU's TCG; a
 //! long run asks for thousands), each update a text poke (under INT3) of
 //! every site while it runs.
@@ -17,8 +16,13 @@
 //! Every call records where it landed. The module checks that each landed on
 //! a target that was current during the call, that each condition took its
 //! branch exactly when the flags said so, that the targets' own counts add up
-//! to what the callers saw, and that every update was seen by a caller. The
-//! result is one line in the log; a failure also fails the module load.
+//! to what the callers saw, that every update was seen by a caller, and that
+//! the callers ran into the INT3 of text poking: a caller reads the first
+//! byte of the site with interrupts off before it calls the site, and an
+//! INT3 there cannot go away before the call, since the patcher waits for
+//! every CPU between its writes. The key and trampoline are written out here;
+//! Rust has no `DEFINE_STATIC_CALL()` yet. The result is one line in the log;
+//! a failure also fails the module load.
 
 use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,9 +31,9 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 module! {
-    type: RustTextPoke,
-    name: "rust_text_poke",
-    description: "Rust sample: retargets Jcc.d32 static call sites under running callers",
+    type: TextPokeTorture,
+    name: "text_poke_rs_torture_test",
+    description: "Retargets Jcc.d32 static call sites under running callers",
     license: "GPL",
     params: {
         updates: u32 {
@@ -38,6 +42,9 @@ module! {
         },
     },
 }
+
+/// The first byte of a site being poked.
+const INT3: u8 = 0xcc;
 
 /// CF, PF, ZF, SF, OF: the flags a Jcc looks at.
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
@@ -66,19 +73,19 @@ core::arch::global_asm!(
     r#"
     .pushsection .data
     .balign 8
-    .globl __SCK__rust_tp_sample
-__SCK__rust_tp_sample:
+    .globl __SCK__rust_tp_torture
+__SCK__rust_tp_torture:
     .quad rust_tp_target_a
     .quad 1
     .popsection
 
     .pushsection .static_call.text, "ax"
     .balign 4
-    .globl __SCT__rust_tp_sample
-__SCT__rust_tp_sample:
+    .globl __SCT__rust_tp_torture
+__SCT__rust_tp_torture:
 986:
-    // ANNOTATE_NOENDBR: objtool reads the first since 6.14, the second
-    // before; both sections are discarded at link time.
+    // ANNOTATE_NOENDBR, in both of the forms that objtool has read; both
+    // sections are discarded at link time.
     .pushsection .discard.annotate_insn, "M", @progbits, 8
     .long 986b - ., 1
     .popsection
@@ -88,8 +95,8 @@ __SCT__rust_tp_sample:
     .byte 0xe9
     .long rust_tp_target_a - (. + 4)
     .byte 0x0f, 0xb9, 0xcc
-    .type __SCT__rust_tp_sample, @function
-    .size __SCT__rust_tp_sample, . - __SCT__rust_tp_sample
+    .type __SCT__rust_tp_torture, @function
+    .size __SCT__rust_tp_torture, . - __SCT__rust_tp_torture
     .popsection
 
     .macro rust_tp_site cc
@@ -105,7 +112,7 @@ rust_tp_site_\cc:
     pushq %rax
     popfq
     .byte 0x0f, 0x80 + \cc
-    .long __SCT__rust_tp_sample - 4 - .
+    .long __SCT__rust_tp_torture - 4 - .
     rust_tp_ret
     .size rust_tp_site_\cc, . - rust_tp_site_\cc
     .popsection
@@ -132,8 +139,8 @@ rust_tp_site_\cc:
 );
 
 extern "C" {
-    static mut __SCK__rust_tp_sample: [u64; 2];
-    fn __SCT__rust_tp_sample();
+    static mut __SCK__rust_tp_torture: [u64; 2];
+    fn __SCT__rust_tp_torture();
     fn rust_tp_site_0(flags: u64, slot: *mut u64);
     fn rust_tp_site_1(flags: u64, slot: *mut u64);
     fn rust_tp_site_2(flags: u64, slot: *mut u64);
@@ -150,10 +157,6 @@ extern "C" {
     fn rust_tp_site_13(flags: u64, slot: *mut u64);
     fn rust_tp_site_14(flags: u64, slot: *mut u64);
     fn rust_tp_site_15(flags: u64, slot: *mut u64);
-    fn __static_call_update(key: *mut c_void, tramp: *mut c_void, func: *mut c_void);
-    /// INT3 traps that the Rust emulation resolved, summed over the CPUs
-    /// (exported by the KUnit test).
-    fn text_poke_rs_traps() -> core::ffi::c_ulong;
 }
 
 type SiteFn = unsafe extern "C" fn(u64, *mut u64);
@@ -181,10 +184,15 @@ const SITES: [SiteFn; 16] = [
 /// dance: 4 + 1 + 1 + 6 + 3 + 1 + 1 bytes).
 const JCC_OFFSET: usize = 17;
 
+/// The Jcc.d32 of site `cc`.
+fn site_addr(cc: usize) -> usize {
+    SITES[cc] as usize + JCC_OFFSET
+}
+
 /// Where the Jcc.d32 of site `cc` branches to now, read from the text: the
 /// test's own decoding, independent of the code under test.
 fn site_target(cc: usize) -> usize {
-    let addr = SITES[cc] as usize + JCC_OFFSET;
+    let addr = site_addr(cc);
     // SAFETY: `addr` is the 6-byte Jcc.d32 of a site function of this module.
     let b = unsafe { core::slice::from_raw_parts(addr as *const u8, 6) };
     let disp = i32::from_le_bytes([b[2], b[3], b[4], b[5]]);
@@ -262,6 +270,8 @@ struct Torture {
     wrong: AtomicU64,
     /// Calls made while an update was in progress (odd epoch at entry).
     racing: AtomicU64,
+    /// Calls of a site that held the INT3 of text poking: they trapped.
+    trapped: AtomicU64,
 }
 
 impl Torture {
@@ -275,6 +285,7 @@ impl Torture {
                 landed: [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)],
                 wrong: AtomicU64::new(0),
                 racing: AtomicU64::new(0),
+                trapped: AtomicU64::new(0),
             },
             GFP_KERNEL,
         )?)
@@ -288,10 +299,21 @@ impl Torture {
                     let flags = flags_of(combo);
                     let mut slot = 0u64;
                     let e0 = self.epoch.load(Ordering::Acquire);
+                    // With interrupts off, an INT3 read here is still there
+                    // when the site runs: the patcher cannot write again
+                    // before this CPU has taken its synchronisation IPI.
+                    let irq = kernel::interrupt::local_interrupt_disable();
+                    // SAFETY: The first byte of a site of this module; text
+                    // poking may be rewriting it, hence the volatile read.
+                    let int3 = unsafe { (site_addr(cc) as *const u8).read_volatile() } == INT3;
                     // SAFETY: The site functions follow the C ABI and write
                     // only `slot`, through the target they jump to.
                     unsafe { site(flags, &mut slot) };
+                    drop(irq);
                     let e1 = self.epoch.load(Ordering::Acquire);
+                    if int3 {
+                        self.trapped.fetch_add(1, Ordering::Relaxed);
+                    }
                     self.calls.fetch_add(1, Ordering::Relaxed);
                     if e0 % 2 == 1 {
                         self.racing.fetch_add(1, Ordering::Relaxed);
@@ -401,17 +423,17 @@ fn update(k: u64) {
     // SAFETY: The key and trampoline are this module's static call; the
     // targets are functions of this module, or NULL.
     unsafe {
-        __static_call_update(
-            core::ptr::addr_of_mut!(__SCK__rust_tp_sample).cast(),
-            __SCT__rust_tp_sample as *mut c_void,
+        bindings::__static_call_update(
+            core::ptr::addr_of_mut!(__SCK__rust_tp_torture).cast(),
+            __SCT__rust_tp_torture as *mut c_void,
             target_of(k),
         )
     };
 }
 
-struct RustTextPoke;
+struct TextPokeTorture;
 
-impl kernel::Module for RustTextPoke {
+impl kernel::Module for TextPokeTorture {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // Module-init patching: every site now goes straight to target A.
         let mut init_ok = 0;
@@ -460,9 +482,6 @@ impl kernel::Module for RustTextPoke {
         // keeps calling the sites while text poking rewrites them.
         let callers = Callers::start(t.clone())?;
 
-        // SAFETY: A C function without arguments or preconditions.
-        let traps = || unsafe { text_poke_rs_traps() };
-        let traps0 = traps();
         let mut unseen = 0u64;
         let mut misplaced = 0u64;
         for k in 1..=updates {
@@ -470,7 +489,7 @@ impl kernel::Module for RustTextPoke {
             update(k);
             t.epoch.store(2 * k, Ordering::Release);
             let want = target_of(k) as usize;
-            let tramp = __SCT__rust_tp_sample as *const () as usize;
+            let tramp = __SCT__rust_tp_torture as *const () as usize;
             if (0..16).any(|cc| site_target(cc) == tramp || (want != 0 && site_target(cc) != want))
             {
                 misplaced += 1;
@@ -492,7 +511,7 @@ impl kernel::Module for RustTextPoke {
         // Leave the call on target A for the next load.
         update(0);
         // The callers ran into the INT3 of text poking this often.
-        let trapped = traps().wrapping_sub(traps0);
+        let trapped = t.trapped.load(Ordering::Relaxed);
 
         let calls = t.calls.load(Ordering::Relaxed);
         let landed: [u64; 3] = [0, 1, 2].map(|i| t.landed[i].load(Ordering::Relaxed));
@@ -528,7 +547,7 @@ impl kernel::Module for RustTextPoke {
             if add_up { "add up" } else { "DO NOT add up" }
         );
         if pass {
-            Ok(RustTextPoke)
+            Ok(TextPokeTorture)
         } else {
             Err(EINVAL)
         }
