@@ -31,12 +31,12 @@ pub const NOP5: [u8; 5] = [0x0f, 0x1f, 0x44, 0x00, 0x00];
 /// `xor %eax,%eax` with three `cs` prefixes: what a call to
 /// `__static_call_return0` becomes.
 pub const XOR5RAX: [u8; 5] = [0x2e, 0x2e, 0x2e, 0x31, 0xc0];
-/// `ud1 (%edx),%rdi`: what a call to `__WARN_trap` becomes (`warninsn` of
-/// the C static call code; the trap handler's `decode_bug()` knows it).
+/// `ud1 (%edx),%rdi`: what a call to `__WARN_trap` becomes in kernels that
+/// patch it inline (the trap handler's `decode_bug()` knows it).
 pub const WARNINSN: [u8; 5] = [0x67, 0x48, 0x0f, 0xb9, 0x3a];
 /// `movb $0,(%rdi)` with two `ds` prefixes: what a call to the native spinlock unlock,
 /// `__raw_callee_save___native_queued_spin_unlock`, becomes with
-/// `PARAVIRT_SPINLOCKS` (`unlockinsn` of the C static call code, x86-64).
+/// `PARAVIRT_SPINLOCKS` in kernels that patch it inline (x86-64).
 pub const UNLOCKINSN: [u8; 5] = [0x3e, 0x3e, 0xc6, 0x07, 0x00];
 /// The longest form, Jcc rel32.
 pub const MAX_LEN: usize = 6;

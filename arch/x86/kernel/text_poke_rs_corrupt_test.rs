@@ -17,10 +17,9 @@
 //! land on the current target, the prefixed one through the trampoline.
 //!
 //! The module checks all of that and prints one line; the kernel keeps
-//! running. The test harness also builds it with the trampoline's signature
-//! gone: the prefixed site is then foreign text, not a branch to a static
-//! call trampoline, and loading the module must report it and die in
-//! `BUG()`.
+//! running. Built with the trampoline's signature removed, the prefixed site
+//! is foreign text, not a branch to a static call trampoline, and loading the
+//! module reports it and dies in `BUG()`.
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering};

@@ -50,7 +50,7 @@ const INT3: u8 = 0xcc;
 const ARITH: [u64; 5] = [1 << 0, 1 << 2, 1 << 6, 1 << 7, 1 << 11];
 
 /// The return of the assembly functions below: through the return thunk
-/// when the kernel has one (objtool rejects a bare `ret` then), else `ret`.
+/// when the kernel has one (objtool warns about a bare `ret` then), else `ret`.
 #[cfg(CONFIG_MITIGATION_RETHUNK)]
 macro_rules! asm_ret {
     () => {
