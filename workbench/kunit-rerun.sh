@@ -11,13 +11,19 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# rerun_of LOG: the kernel log of the run through debugfs, between the
+# guest script's markers (awk reads to the end: no SIGPIPE under pipefail).
+rerun_of() {
+	tr -d '\r' < "$1" | awk '/textpoke-test: kunit rerun: start/,/textpoke-test: kunit rerun: end/'
+}
+
 log=$LOGS/boot-kunit-rerun.log
 if [ "${1:-}" = --mutant ]; then
 	log=$LOGS/boot-kunit-rerun-mutant.log
 	mutant_build "$TOP/workbench/mutants/kunit-init.diff"
 	! BOOT_TESTS=$TOP/workbench/guest/kunit_rerun.sh bash "$TOP/workbench/boot.sh" out "$log" ||
 		die "the boot passed without the skip of init text"
-	rerun=$(tr -d '\r' < "$log" | awk '/textpoke-test: kunit rerun: start/,/textpoke-test: kunit rerun: end/')
+	rerun=$(rerun_of "$log")
 	[ -n "$rerun" ] || die "no KUnit rerun in $log"
 	failed=$(echo "$rerun" | grep -oE '^ *not ok [0-9]+ [a-z0-9_]+' | awk '{ print $NF }' | sort -u | tr '\n' ' ')
 	[ "$failed" = "static_call_sites x86_text_poke_rs " ] ||
@@ -30,7 +36,7 @@ if [ "${1:-}" = --mutant ]; then
 fi
 BOOT_TESTS=$TOP/workbench/guest/kunit_rerun.sh bash "$TOP/workbench/boot.sh" out "$log" ||
 	die "the boot with the KUnit rerun failed"
-rerun=$(tr -d '\r' < "$log" | awk '/textpoke-test: kunit rerun: start/,/textpoke-test: kunit rerun: end/')
+rerun=$(rerun_of "$log")
 [ -n "$rerun" ] || die "no KUnit rerun: $(grep -a 'kunit rerun' "$log" | sed -n 1p)"
 grep -qE '^ok [0-9]+ x86_text_poke_rs$' <<< "$rerun" ||
 	{ grep -E 'not ok|^# ' <<< "$rerun" | sed -n 1,20p; die "x86_text_poke_rs failed when run again after boot"; }
