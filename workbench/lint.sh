@@ -248,6 +248,15 @@ report)
 		die "booted calls/tail calls/Jcc $calls/$tails/$jcc, vmlinux.o $scalls/$stails/$sjcc"
 	echo "kernel: $forms"
 	echo "kernel: $booted sites = $total in vmlinux.o ($calls calls, $tails tail calls, $jcc Jcc); Jcc sites agree with scanner and llvm-objdump"
+	# Rust's own site of the might_resched static call (kernel::static_call,
+	# PREEMPT_DYNAMIC on 7.3): what C's patcher writes there, as for C's.
+	if grep -qx CONFIG_PREEMPT_DYNAMIC=y "$OUT/.config" && [ "$BASE" = 7.3 ]; then
+		rs=$(grep -aoP 'static_call_sites: Rust site \K\S+6kernel4task13might_resched\+.*' "$log" | head -1)
+		[ -n "$rs" ] || die "no Rust site of might_resched in the boot report"
+		key=$(llvm-nm-19 "$OUT/vmlinux" | awk '$3 == "__SCK__might_resched" { print "0x" $1 }')
+		echo "kernel: Rust site ${rs/$key/__SCK__might_resched}"
+		[[ "$rs" == *"as C's patcher writes it"* ]] || die "the Rust site is not what C's patcher writes"
+	fi
 	# The KUnit suite ran at boot too (boot.sh fails on any "not ok"); the
 	# case counts include parameters.
 	suite=$(grep -aoE '^ *ok [0-9]+ x86_text_poke_rs\b' "$log") ||

@@ -8,7 +8,9 @@
 # in the C check, built with X86_TEXT_POKE_RUST=n into build/out-nojcc
 # (seeded from build/out, so an incremental build; that kernel is first
 # booted without the mutant, and on 7.3 must pass the C KUnit test of
-# batched static call updates there; then workbench/uprobes.sh runs on it,
+# batched static call updates there, and the torture test and the Rust
+# static call sample must pass there: Rust static calls patched by the C
+# decisions; then workbench/uprobes.sh runs on it,
 # so that the C series is tested without Rust); rust:
 # workbench/mutants/rust-no-jcc.diff in the crate, the series kernel
 # (build/out) with X86_TEXT_POKE_RUST=y, booted with kunit.enable=0 (the
@@ -41,7 +43,7 @@ c)
 	# keeps the C KUnit test of batched updates.
 	frag=$BUILD/out-nojcc.config
 	cat "$TOP/workbench/series.config" $(ls "$TOP/workbench/series-$BASE.config" 2>/dev/null) |
-		grep -vE '^CONFIG_X86_TEXT_POKE_RUST' > "$frag"
+		grep -vE '^CONFIG_X86_TEXT_POKE_RUST(=|_KUNIT_TEST|_CORRUPT_TEST)' > "$frag"
 	echo CONFIG_X86_TEXT_POKE_RUST=n >> "$frag"
 	nconfig=("$frag")
 	step "the series kernel with X86_TEXT_POKE_RUST=n, as it is"
@@ -54,6 +56,14 @@ c)
 		grep -aqE '^ok [0-9]+ x86_static_call$' <<< "$n" ||
 			die "x86_static_call did not pass in the =n kernel"
 		echo "=n kernel: ok x86_static_call, $(grep -aoE '[0-9]+ sites: [0-9]+ synchronisations \(want [0-9]+\)' <<< "$n" | head -1)"
+	fi
+	if [ "$BASE" = 7.3 ]; then
+		# Rust static calls, and rustc's three forms of site, patched by
+		# the C decisions: the torture test module and the sample.
+		step "the torture test and the Rust static call sample in the =n kernel"
+		OUT_NAME=out-nojcc TORTURE_UPDATES=100 bash "$TOP/workbench/torture.sh" |
+			grep -E '^(text_poke_rs_torture_test:|  rustc |rust_static_call:)' ||
+			die "the torture test or the sample failed in the =n kernel"
 	fi
 	# The C series' uprobes patch, without Rust: __emulate_cc() decides.
 	step "uprobes on the 16 Jcc conditions in the =n kernel"
