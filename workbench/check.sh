@@ -81,8 +81,12 @@ TAIL=1 run "7.3 kernel: W=1 adds no warning" bash "$R/lint.sh" w1
 TAIL=1 run "7.3 boot: series kernel boots under QEMU" bash "$R/boot.sh" out
 TAIL=9 run "7.3 boot: the static call sites and conditional tail calls the kernel patched" \
 	bash "$R/lint.sh" report
-TAIL=2 run "7.3 in-kernel: torture test (module-init patching, live patching of 16 Jcc sites, INT3 window hit)" \
+TAIL=6 run "7.3 in-kernel: torture test (module-init patching, live patching of 16 Jcc sites and rustc's call, tail call and Jcc, INT3 window hit); the Rust static call sample" \
 	bash "$R/torture.sh"
+TAIL=10 run "7.3 kernel: rustc compiles static_call!() to a call, a tail call and a Jcc.d32 of the trampoline; might_resched's Rust site" \
+	bash "$R/rustsc.sh" forms
+TAIL=2 run "7.3 in-kernel: made to call through the key's function pointer, the module fails the forms check and refuses to load" \
+	bash "$R/rustsc.sh" mutant
 TAIL=3 run "7.3 boot: x86_text_poke_rs passes again through KUnit's debugfs after boot, init sites skipped" \
 	bash "$R/kunit-rerun.sh"
 TAIL=1 run "7.3 boot: without the skip of init text that rerun fails static_call_sites" \
@@ -94,7 +98,7 @@ TAIL=2 run "7.3 in-kernel: updates that do not skip such a site meet it as corru
 TAIL=2 run "7.3 in-kernel: foreign bytes at a static call site: report, then BUG()" bash "$R/corrupt-bug.sh"
 TAIL=1 run "7.3 boot: without Jcc in the Rust site check the kernel boots, its Jcc sites reported and left" \
 	bash "$R/nojcc.sh" rust
-TAIL=1 run "7.3 boot: =n (the C series without Rust): KUnit batching and uprobes pass; without Jcc in the C site check it boots as above" \
+TAIL=1 run "7.3 boot: =n (the C series without Rust): KUnit batching, the torture test, the sample and uprobes pass; without Jcc in the C site check it boots as above" \
 	bash "$R/nojcc.sh" c
 uprobes() {
 	run "$BASE kernel: uprobes calls the Rust condition evaluator; KVM untouched, nothing exported" \
@@ -109,6 +113,8 @@ TAIL=8 run "7.3 kunit.py: x86_text_poke_rs, x86_static_call and kprobes_test sui
 	bash "$R/kunit.sh"
 TAIL=6 run "7.3 kunit.py: a broken text_poke_cond() fails exactly the cases that use it" \
 	bash "$R/kunit-mutant.sh"
+TAIL=4 run "7.3 kunit.py: kernel::static_call's doctests pass on UML, which has no HAVE_STATIC_CALL" \
+	bash "$R/kunit-um.sh"
 full "7.3 repro: the base kernel without Jcc support fails the boot test" bash "$R/repro.sh"
 # The mails of make series, rendered without sign-off (no identity needed).
 mails() {
