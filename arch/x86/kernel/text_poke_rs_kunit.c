@@ -662,6 +662,69 @@ static const struct {
 	{ "jcc",	{ 0x0f }, 1 },
 };
 
+static unsigned long site_key(struct static_call_site *site)
+{
+	return (long)site->key + (long)&site->key;
+}
+
+static u8 *site_insn(struct static_call_site *site)
+{
+	return (u8 *)((long)site->addr + (long)&site->addr);
+}
+
+/* Whether a site is in a Rust function: a v0-mangled symbol. */
+static bool site_in_rust(u8 *insn)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	sprint_symbol_no_offset(sym, (unsigned long)insn);
+	return !strncmp(sym, "_R", 2);
+}
+
+/*
+ * A site in a Rust function holds what C's patcher writes for its key's
+ * target; one line says so, with the forms of the C sites of that key.
+ */
+static void rust_site(struct kunit *test, struct static_call_site *rs)
+{
+	unsigned int count[ARRAY_SIZE(site_forms)] = {}, i;
+	unsigned long key = site_key(rs);
+	struct static_call_key *k = (void *)(key & ~STATIC_CALL_SITE_FLAGS);
+	bool tail = key & STATIC_CALL_SITE_TAIL;
+	void *func = READ_ONCE(k->func);
+	struct static_call_site *site;
+	u8 *insn = site_insn(rs);
+	struct text_poke_sc_patch p;
+	char line[160];
+	int pos = 0;
+
+	/* The caller holds text_mutex: no assertion, which would leave it held. */
+	if (text_poke_c_sc_patch(insn, tail ? (func ? TEXT_POKE_SC_JMP : TEXT_POKE_SC_RET) :
+					      (func ? TEXT_POKE_SC_CALL : TEXT_POKE_SC_NOP),
+				 func, &p)) {
+		KUNIT_FAIL(test, "Rust site %pS: %*ph, not a form C patches", insn, 6, insn);
+		return;
+	}
+	KUNIT_EXPECT_MEMEQ_MSG(test, insn, p.code, p.len, "Rust site %pS", insn);
+
+	for (site = __start_static_call_sites; site < __stop_static_call_sites; site++) {
+		if ((site_key(site) & ~STATIC_CALL_SITE_FLAGS) != (unsigned long)k ||
+		    site_in_rust(site_insn(site)))
+			continue;
+		for (i = 0; i < ARRAY_SIZE(site_forms); i++)
+			if (!memcmp(site_insn(site), site_forms[i].bytes, site_forms[i].len))
+				break;
+		if (i < ARRAY_SIZE(site_forms))
+			count[i]++;
+	}
+	for (i = 0; i < ARRAY_SIZE(site_forms); i++)
+		if (count[i])
+			pos += scnprintf(line + pos, sizeof(line) - pos, " %s %u",
+					 site_forms[i].name, count[i]);
+	kunit_info(test, "Rust site %pS: %*ph (%s call to %ps), as C's patcher writes it; C sites of %ps:%s\n",
+		   insn, p.len, insn, tail ? "tail" : "a", func, k, pos ? line : " none");
+}
+
 /*
  * The core kernel's static call sites as static_call_init() left them: each
  * holds a form that it may hold, or was left calling its trampoline (a form
@@ -670,12 +733,14 @@ static const struct {
  * debugfs: "init" counts them). One
  * summary line counts them by form; the
  * conditional tail calls are listed with their targets at debug level
- * (dynamic debug turns them on), to be compared with objtool's list.
+ * (dynamic debug turns them on), to be compared with objtool's list, and
+ * the sites in Rust functions each with a line of their own.
  */
 static void static_call_sites(struct kunit *test)
 {
 	unsigned int count[ARRAY_SIZE(site_forms)] = {}, n = 0, left = 0, init = 0, i;
-	struct static_call_site *site;
+	struct static_call_site *site, *rust[4];
+	unsigned int nr_rust = 0;
 	char line[160];
 	int pos = 0;
 
@@ -706,12 +771,16 @@ static void static_call_sites(struct kunit *test)
 		if (i == ARRAY_SIZE(site_forms))
 			continue;
 		count[i]++;
+		if (site_in_rust(insn) && nr_rust < ARRAY_SIZE(rust))
+			rust[nr_rust++] = site;
 		if (insn[0] == 0x0f && (insn[1] & 0xf0) == 0x80)
 			pr_debug("%s: conditional tail call at %pS: j%s key %pS -> %ps\n",
 				 __func__, insn, cc_name[insn[1] & 0xf],
 				 (void *)(key & ~STATIC_CALL_SITE_FLAGS),
 				 (void *)(insn + 6 + (s32)get_unaligned_le32(insn + 2)));
 	}
+	for (i = 0; i < nr_rust; i++)
+		rust_site(test, rust[i]);
 	mutex_unlock(&text_mutex);
 	for (i = 0; i < ARRAY_SIZE(site_forms); i++)
 		pos += scnprintf(line + pos, sizeof(line) - pos, " %s %u", site_forms[i].name,

@@ -2,11 +2,16 @@
 
 //! Torture test of live static call patching with conditional tail calls.
 //!
-//! The module carries 16 static call sites, one per Jcc condition, written in
-//! assembly so that no compiler decides their form: each loads the arithmetic
-//! flags it is given and ends in `jcc.d32 __SCT__rust_tp_torture`, which objtool
-//! records as a tail-call static call site. Loading the module patches them
-//! (module-init patching); then two callers, kernel threads bound to CPU 0 and
+//! The static call is defined with `kernel::static_call`. The module carries
+//! 19 sites of it. 16, one per Jcc condition, are written in assembly so that
+//! no compiler decides their form: each loads the arithmetic flags it is given
+//! and ends in `jcc.d32 __SCT__rust_tp_torture`, which objtool records as a
+//! tail-call static call site. The other three are rustc's: functions that
+//! call the static call with `static_call!`, which rustc compiles to a call, a
+//! tail call and a conditional tail call (Jcc.d32); the module finds them in
+//! its own `.static_call_sites` and fails to load unless it has exactly those
+//! three. Loading the module patches all 19 (module-init patching), which the
+//! module checks in the text; then two callers, kernel threads bound to CPU 0 and
 //! CPU 1, run every site with every flag combination in loops while module init
 //! calls `__static_call_update()` through targets A, B and NULL, `updates` times
 //! (a module parameter: 300 by default, about a minute under QEMU's TCG; a
@@ -20,15 +25,15 @@
 //! the callers ran into the INT3 of text poking: a caller reads the first
 //! byte of the site with interrupts off before it calls the site, and an
 //! INT3 there cannot go away before the call, since the patcher waits for
-//! every CPU between its writes. The key and trampoline are written out here;
-//! Rust has no `DEFINE_STATIC_CALL()` yet. The result is one line in the log;
-//! a failure also fails the module load.
+//! every CPU between its writes. The result is one line in the log; a failure
+//! also fails the module load.
 
 use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
+use kernel::{define_static_call, static_call, static_call_update};
 
 module! {
     type: TextPokeTorture,
@@ -64,41 +69,14 @@ macro_rules! asm_ret {
     };
 }
 
-// The static call: key, trampoline, the two targets' entry points are Rust
-// functions below. The key's `type` of 1 says "no sites attached yet", as
-// DEFINE_STATIC_CALL() does. Each site function takes the arithmetic flags
-// in %rdi and a result slot in %rsi, which the tail-called target gets.
+// The static call, first on target A; updates also take it to NULL.
+define_static_call!(rust_tp_torture: unsafe extern "C" fn(u64, *mut u64) = Some(rust_tp_target_a));
+
+// The assembly sites. Each site function takes the arithmetic flags in %rdi
+// and a result slot in %rsi, which the tail-called target gets.
 core::arch::global_asm!(
     asm_ret!(),
     r#"
-    .pushsection .data
-    .balign 8
-    .globl __SCK__rust_tp_torture
-__SCK__rust_tp_torture:
-    .quad rust_tp_target_a
-    .quad 1
-    .popsection
-
-    .pushsection .static_call.text, "ax"
-    .balign 4
-    .globl __SCT__rust_tp_torture
-__SCT__rust_tp_torture:
-986:
-    // ANNOTATE_NOENDBR, in both of the forms that objtool has read; both
-    // sections are discarded at link time.
-    .pushsection .discard.annotate_insn, "M", @progbits, 8
-    .long 986b - ., 1
-    .popsection
-    .pushsection .discard.noendbr
-    .long 986b
-    .popsection
-    .byte 0xe9
-    .long rust_tp_target_a - (. + 4)
-    .byte 0x0f, 0xb9, 0xcc
-    .type __SCT__rust_tp_torture, @function
-    .size __SCT__rust_tp_torture, . - __SCT__rust_tp_torture
-    .popsection
-
     .macro rust_tp_site cc
     .pushsection .text
     .globl rust_tp_site_\cc
@@ -139,8 +117,6 @@ rust_tp_site_\cc:
 );
 
 extern "C" {
-    static mut __SCK__rust_tp_torture: [u64; 2];
-    fn __SCT__rust_tp_torture();
     fn rust_tp_site_0(flags: u64, slot: *mut u64);
     fn rust_tp_site_1(flags: u64, slot: *mut u64);
     fn rust_tp_site_2(flags: u64, slot: *mut u64);
@@ -161,7 +137,53 @@ extern "C" {
 
 type SiteFn = unsafe extern "C" fn(u64, *mut u64);
 
-const SITES: [SiteFn; 16] = [
+/// Calls that returned from rustc's call site.
+static RETURNS: AtomicU64 = AtomicU64::new(0);
+
+/// rustc's call site: the static call, then more work.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
+#[no_mangle]
+#[inline(never)]
+unsafe extern "C" fn rust_tp_rustc_call(flags: u64, slot: *mut u64) {
+    // SAFETY: The caller's `slot` is valid for writes, as the targets need.
+    unsafe { static_call!(rust_tp_torture(flags, slot)) };
+    RETURNS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// rustc's tail call site: the static call is the last thing it does.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
+#[no_mangle]
+#[inline(never)]
+unsafe extern "C" fn rust_tp_rustc_tail(flags: u64, slot: *mut u64) {
+    // SAFETY: The caller's `slot` is valid for writes, as the targets need.
+    unsafe { static_call!(rust_tp_torture(flags, slot)) }
+}
+
+/// rustc's conditional tail call site: the static call when ZF is in `flags`.
+///
+/// # Safety
+///
+/// `slot` must be valid for writes.
+#[no_mangle]
+#[inline(never)]
+unsafe extern "C" fn rust_tp_rustc_jcc(flags: u64, slot: *mut u64) {
+    if flags & ZF != 0 {
+        // SAFETY: The caller's `slot` is valid for writes, as the targets need.
+        unsafe { static_call!(rust_tp_torture(flags, slot)) }
+    }
+}
+
+/// ZF in `ARITH`.
+const ZF: u64 = 1 << 6;
+
+/// The assembly sites (one per condition code), then rustc's.
+const SITES: [SiteFn; 19] = [
     rust_tp_site_0,
     rust_tp_site_1,
     rust_tp_site_2,
@@ -178,25 +200,104 @@ const SITES: [SiteFn; 16] = [
     rust_tp_site_13,
     rust_tp_site_14,
     rust_tp_site_15,
+    rust_tp_rustc_call,
+    rust_tp_rustc_tail,
+    rust_tp_rustc_jcc,
 ];
+
+/// The first of rustc's sites in `SITES`, and the forms rustc gave them.
+const RUSTC: usize = 16;
+const RUSTC_FORMS: [&str; 3] = ["call", "tail call", "Jcc.d32"];
 
 /// Offset of the Jcc.d32 in each site function (after endbr64, the flags
 /// dance: 4 + 1 + 1 + 6 + 3 + 1 + 1 bytes).
 const JCC_OFFSET: usize = 17;
 
-/// The Jcc.d32 of site `cc`.
-fn site_addr(cc: usize) -> usize {
-    SITES[cc] as usize + JCC_OFFSET
-}
+/// The addresses of the sites: the assembly ones' Jcc.d32 at `JCC_OFFSET`,
+/// rustc's from the module's `.static_call_sites`.
+struct Sites([usize; 19]);
 
-/// Where the Jcc.d32 of site `cc` branches to now, read from the text: the
-/// test's own decoding, independent of the code under test.
-fn site_target(cc: usize) -> usize {
-    let addr = site_addr(cc);
-    // SAFETY: `addr` is the 6-byte Jcc.d32 of a site function of this module.
-    let b = unsafe { core::slice::from_raw_parts(addr as *const u8, 6) };
-    let disp = i32::from_le_bytes([b[2], b[3], b[4], b[5]]);
-    (addr + 6).wrapping_add(disp as isize as usize)
+impl Sites {
+    /// Finds rustc's sites among the module's static call sites: exactly one in
+    /// each of its functions, besides the 16 assembly ones.
+    fn find(module: &'static ThisModule) -> Result<Self> {
+        let mut addrs = [0usize; 19];
+        for (addr, site) in addrs.iter_mut().zip(SITES.iter()).take(RUSTC) {
+            *addr = *site as usize + JCC_OFFSET;
+        }
+        let starts: [usize; 3] = [0, 1, 2].map(|i| SITES[RUSTC + i] as usize);
+        let mut found = [0usize; 3];
+        // SAFETY: The module is loaded; the loader set its static call site
+        // table, which stays as long as the module.
+        let (table, n) = unsafe {
+            let m = module.as_ptr();
+            ((*m).static_call_sites, (*m).num_static_call_sites as usize)
+        };
+        for i in 0..n {
+            // SAFETY: `i` is below the table's length. The fields are offsets
+            // from themselves to the site and the key.
+            let site = unsafe {
+                let s = table.add(i);
+                let a = core::ptr::addr_of!((*s).addr);
+                (a as usize).wrapping_add((*a) as isize as usize)
+            };
+            if addrs[..RUSTC].contains(&site) {
+                continue;
+            }
+            // The function of the site: the one of the three that starts
+            // last at or before it.
+            let Some(f) = (0..3).filter(|&f| starts[f] <= site).max_by_key(|&f| starts[f]) else {
+                pr_err!("FAIL: a static call site at {site:#x} before rustc's functions\n");
+                return Err(EINVAL);
+            };
+            addrs[RUSTC + f] = site;
+            found[f] += 1;
+        }
+        if found != [1, 1, 1] {
+            pr_err!(
+                "FAIL: rustc's sites: want one each in rust_tp_rustc_call, _tail and _jcc, \
+                 found {found:?} among {n} static call sites\n"
+            );
+            return Err(EINVAL);
+        }
+        Ok(Sites(addrs))
+    }
+
+    /// The first byte of site `cc`.
+    fn addr(&self, cc: usize) -> usize {
+        self.0[cc]
+    }
+
+    /// The site's bytes: a call, jump or Jcc.d32 is at most 6.
+    fn bytes(&self, cc: usize) -> [u8; 6] {
+        // SAFETY: A site of this module; the bytes after the 5-byte ones are
+        // still in its function, whose return follows. Text poking may be
+        // rewriting them, hence the volatile reads.
+        core::array::from_fn(|i| unsafe { ((self.0[cc] + i) as *const u8).read_volatile() })
+    }
+
+    /// Where site `cc` branches to now, read from the text: the test's own
+    /// decoding, independent of the code under test. `None` for a NOP or a
+    /// return.
+    fn target(&self, cc: usize) -> Option<usize> {
+        let b = self.bytes(cc);
+        let (len, disp) = match b {
+            [0xe8 | 0xe9, d0, d1, d2, d3, _] => (5, [d0, d1, d2, d3]),
+            [0x0f, 0x80..=0x8f, d0, d1, d2, d3] => (6, [d0, d1, d2, d3]),
+            _ => return None,
+        };
+        Some((self.0[cc] + len).wrapping_add(i32::from_le_bytes(disp) as isize as usize))
+    }
+
+    /// The form of site `cc` in its text, as rustc was to give it.
+    fn form(&self, cc: usize) -> &'static str {
+        match self.bytes(cc) {
+            [0xe8, ..] => "call",
+            [0xe9, ..] => "tail call",
+            [0x0f, 0x80..=0x8f, ..] => "Jcc.d32",
+            _ => "other",
+        }
+    }
 }
 
 /// Calls that landed on target A and B, counted by the targets themselves.
@@ -229,6 +330,12 @@ unsafe extern "C" fn rust_tp_target_b(_flags: u64, slot: *mut u64) {
 /// Whether Jcc condition `cc` is taken with `flags`, from the SDM's table;
 /// independent of the code under test.
 fn reference(cc: usize, flags: u64) -> bool {
+    // rustc's sites: the call and the tail call always, the Jcc on ZF.
+    match cc {
+        16 | 17 => return true,
+        18 => return flags & ZF != 0,
+        _ => {}
+    }
     let f = |bit: u64| flags & bit != 0;
     let (cf, pf, zf, sf, of) = (f(1), f(1 << 2), f(1 << 6), f(1 << 7), f(1 << 11));
     let base = match cc / 2 {
@@ -260,6 +367,7 @@ fn target_of(k: u64) -> *mut c_void {
 
 /// State shared by the updater (module init) and the two callers.
 struct Torture {
+    sites: Sites,
     stop: AtomicBool,
     /// `2k`: state `k` is in place; odd: an update is running.
     epoch: AtomicU64,
@@ -275,9 +383,10 @@ struct Torture {
 }
 
 impl Torture {
-    fn new() -> Result<Arc<Self>> {
+    fn new(sites: Sites) -> Result<Arc<Self>> {
         Ok(Arc::new(
             Torture {
+                sites,
                 stop: AtomicBool::new(false),
                 epoch: AtomicU64::new(0),
                 seen: AtomicU64::new(0),
@@ -305,7 +414,7 @@ impl Torture {
                     let irq = kernel::interrupt::local_interrupt_disable();
                     // SAFETY: The first byte of a site of this module; text
                     // poking may be rewriting it, hence the volatile read.
-                    let int3 = unsafe { (site_addr(cc) as *const u8).read_volatile() } == INT3;
+                    let int3 = unsafe { (self.sites.addr(cc) as *const u8).read_volatile() } == INT3;
                     // SAFETY: The site functions follow the C ABI and write
                     // only `slot`, through the target they jump to.
                     unsafe { site(flags, &mut slot) };
@@ -420,21 +529,15 @@ fn spawn_caller(torture: &Arc<Torture>, cpu: u32) -> Result<*mut bindings::task_
 }
 
 fn update(k: u64) {
-    // SAFETY: The key and trampoline are this module's static call; the
-    // targets are functions of this module, or NULL.
-    unsafe {
-        bindings::__static_call_update(
-            core::ptr::addr_of_mut!(__SCK__rust_tp_torture).cast(),
-            __SCT__rust_tp_torture as *mut c_void,
-            target_of(k),
-        )
-    };
+    let targets: [Option<SiteFn>; 3] = [Some(rust_tp_target_a), Some(rust_tp_target_b), None];
+    static_call_update!(rust_tp_torture, targets[(k % 3) as usize]);
 }
 
 struct TextPokeTorture;
 
 impl kernel::Module for TextPokeTorture {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let sites = Sites::find(module)?;
         // Module-init patching: every site now goes straight to target A.
         let mut init_ok = 0;
         for (cc, site) in SITES.iter().enumerate() {
@@ -452,12 +555,29 @@ impl kernel::Module for TextPokeTorture {
 
         // The sites themselves must have been rewritten to branch to target
         // A, not left going through the trampoline.
-        let patched = (0..16)
-            .filter(|&cc| site_target(cc) == rust_tp_target_a as *const () as usize)
+        let a = rust_tp_target_a as *const () as usize;
+        let patched = (0..SITES.len())
+            .filter(|&cc| sites.target(cc) == Some(a))
             .count();
-        if patched != 16 {
-            pr_err!("FAIL: only {patched}/16 sites were patched at module init\n");
+        if patched != SITES.len() {
+            pr_err!("FAIL: only {patched}/19 sites were patched at module init\n");
             return Err(EINVAL);
+        }
+        // rustc's forms, as patched: each branches to target A.
+        for (i, want) in RUSTC_FORMS.iter().enumerate() {
+            let cc = RUSTC + i;
+            let form = sites.form(cc);
+            let b = sites.bytes(cc);
+            let len = if form == "Jcc.d32" { 6 } else { 5 };
+            pr_info!(
+                "rustc {want} site, patched at module init: {:#x}: {:02x?} -> target A\n",
+                sites.addr(cc),
+                &b[..len]
+            );
+            if form != *want {
+                pr_err!("FAIL: rustc's {want} site is a {form}\n");
+                return Err(EINVAL);
+            }
         }
 
         // The callers are bound to CPUs 0 and 1.
@@ -477,7 +597,7 @@ impl kernel::Module for TextPokeTorture {
             return Err(EINVAL);
         }
 
-        let t = Torture::new()?;
+        let t = Torture::new(sites)?;
         // One caller per CPU: whichever CPU runs this updater, the other one
         // keeps calling the sites while text poking rewrites them.
         let callers = Callers::start(t.clone())?;
@@ -490,8 +610,10 @@ impl kernel::Module for TextPokeTorture {
             t.epoch.store(2 * k, Ordering::Release);
             let want = target_of(k) as usize;
             let tramp = __SCT__rust_tp_torture as *const () as usize;
-            if (0..16).any(|cc| site_target(cc) == tramp || (want != 0 && site_target(cc) != want))
-            {
+            if (0..SITES.len()).any(|cc| {
+                let at = t.sites.target(cc);
+                at == Some(tramp) || (want != 0 && at != Some(want))
+            }) {
                 misplaced += 1;
             }
             // Both callers are behind us on two CPUs: let them see it.
@@ -518,20 +640,22 @@ impl kernel::Module for TextPokeTorture {
         let hits = [0, 1].map(|i| HITS[i].load(Ordering::Relaxed));
         let wrong = t.wrong.load(Ordering::Relaxed);
         // The targets also ran for the init check: 1 per taken combination.
-        let init_a = (0..16)
+        let init_a = (0..SITES.len())
             .map(|cc| (0..32u64).filter(|&c| reference(cc, flags_of(c))).count() as u64)
             .sum::<u64>();
         let add_up = hits[0] == landed[1] + init_a && hits[1] == landed[2];
-        let pass = init_ok == 16 * 32
+        let returns = RETURNS.load(Ordering::Relaxed);
+        let pass = init_ok == SITES.len() * 32
             && wrong == 0
             && unseen == 0
             && add_up
             && misplaced == 0
             && trapped > 0;
         pr_info!(
-            "{}: {} updates of 16 Jcc.d32 sites, {} calls ({} during updates; \
-             A {}, B {}, none {}), {} INT3 traps emulated, {} wrong, {} unseen updates, \
-             {} updates not in the site text, module-init patching {}/512, counts {}\n",
+            "{}: {} updates of 19 sites (16 Jcc.d32 in assembly, rustc's call, tail call and \
+             Jcc.d32), {} calls ({} during updates; A {}, B {}, none {}; {} returns from \
+             rustc's call), {} INT3 traps emulated, {} wrong, {} unseen updates, \
+             {} updates not in the site text, module-init patching {}/608, counts {}\n",
             if pass { "PASS" } else { "FAIL" },
             updates,
             calls,
@@ -539,6 +663,7 @@ impl kernel::Module for TextPokeTorture {
             landed[1],
             landed[2],
             landed[0],
+            returns,
             trapped,
             wrong,
             unseen,
