@@ -4,9 +4,9 @@
 //!
 //! A static call is a call whose target the kernel writes into the code that makes it: no
 //! function pointer is loaded, no indirect branch taken. This module defines one with a
-//! default target, calls it, switches it to another target at init, as a driver does once it
-//! knows the hardware, and back when it is unloaded. A second one has no target until one is
-//! set: a call of it does nothing.
+//! default target, calls it, and switches it to another target at init, as a driver does once
+//! it knows the hardware. A second one has no target until one is set: a call of it does
+//! nothing. Both go away with the module.
 
 use kernel::prelude::*;
 use kernel::{define_static_call, static_call, static_call_query, static_call_update};
@@ -66,8 +66,6 @@ impl kernel::Module for RustStaticCall {
 
 impl Drop for RustStaticCall {
     fn drop(&mut self) {
-        static_call_update!(rust_sample_observe, None);
-        static_call_update!(rust_sample_scale, scale_by_adding);
         pr_info!("Rust static call sample (exit)\n");
     }
 }

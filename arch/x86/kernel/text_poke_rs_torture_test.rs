@@ -414,7 +414,8 @@ impl Torture {
                     let irq = kernel::interrupt::local_interrupt_disable();
                     // SAFETY: The first byte of a site of this module; text
                     // poking may be rewriting it, hence the volatile read.
-                    let int3 = unsafe { (self.sites.addr(cc) as *const u8).read_volatile() } == INT3;
+                    let first = unsafe { (self.sites.addr(cc) as *const u8).read_volatile() };
+                    let int3 = first == INT3;
                     // SAFETY: The site functions follow the C ABI and write
                     // only `slot`, through the target they jump to.
                     unsafe { site(flags, &mut slot) };
