@@ -64,6 +64,12 @@
 //! ```
 //!
 //! [`static_branch_unlikely!`]: crate::jump_label::static_branch_unlikely
+//! [`define_static_call!`]: crate::define_static_call
+//! [`declare_static_call!`]: crate::declare_static_call
+//! [`declare_static_call_mod!`]: crate::declare_static_call_mod
+//! [`static_call!`]: macro@crate::static_call
+//! [`static_call_update!`]: crate::static_call_update
+//! [`static_call_query!`]: crate::static_call_query
 
 use crate::bindings;
 use core::{cell::UnsafeCell, ffi::c_void};
@@ -87,6 +93,8 @@ const _: [&str; 3] = [
 
 /// The key of a static call that Rust defines: the target and, with inline static calls, the
 /// sites. C reads and writes it: [`define_static_call!`] makes it a `#[no_mangle]` static.
+///
+/// [`define_static_call!`]: crate::define_static_call
 #[doc(hidden)]
 #[repr(transparent)]
 pub struct Key(UnsafeCell<bindings::static_call_key>);
@@ -237,7 +245,7 @@ macro_rules! define_static_call {
     };
 }
 
-/// The implementation of [`define_static_call!`]: one static call's items.
+/// The implementation of `define_static_call!` and the declarations: one static call's items.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __static_call {
@@ -336,9 +344,11 @@ macro_rules! __static_call {
                 $vis $safety fn [<__SCT__ $name>]($(_: $arg),*) $($ret)*;
             }
 
-            /// Sets the target: [`static_call_update!`].
+            /// Sets the target: `static_call_update!`.
             #[doc(hidden)]
             #[allow(dead_code)]
+            // The type may be an `Option`, which no pointer cast converts.
+            #[allow(clippy::transmutes_expressible_as_ptr_casts)]
             $vis fn [<__scu_ $name>](func: [<__SCU__ $name>]) {
                 #[cfg(CONFIG_ARCH_HAS_STATIC_CALL_ASM_STR)]
                 let tramp = [<__SCT__ $name>] as *mut ::core::ffi::c_void;
@@ -356,7 +366,7 @@ macro_rules! __static_call {
                 }
             }
 
-            /// Reads the target: [`static_call_query!`].
+            /// Reads the target: `static_call_query!`.
             #[doc(hidden)]
             #[allow(dead_code)]
             $vis fn [<__scq_ $name>]() -> [<__SCU__ $name>] {
@@ -373,7 +383,7 @@ macro_rules! __static_call {
                 }
             }
 
-            /// The target to call without a trampoline: [`static_call!`].
+            /// The target to call without a trampoline: `static_call!`.
             #[doc(hidden)]
             #[allow(dead_code)]
             #[inline(always)]
@@ -437,7 +447,7 @@ macro_rules! __static_call {
             ))]
             $vis use $crate::bindings::[<__SCT__ $name>];
 
-            /// The target to call without a trampoline: [`static_call!`].
+            /// The target to call without a trampoline: `static_call!`.
             ///
             /// # Safety
             ///
@@ -511,6 +521,9 @@ macro_rules! __static_call {
 /// assert!(static_call_query!(cond_resched).is_some());
 /// # }
 /// ```
+///
+/// [`declare_static_call_mod!`]: crate::declare_static_call_mod
+/// [`static_call_update!`]: crate::static_call_update
 #[macro_export]
 macro_rules! declare_static_call {
     ($vis:vis $name:ident: $fn:ty) => {
@@ -521,7 +534,7 @@ macro_rules! declare_static_call {
             #[allow(non_camel_case_types)]
             $vis type [<__SCU__ $name>] = ::core::option::Option<[<__SCF__ $name>]>;
 
-            /// Sets the target: [`static_call_update!`].
+            /// Sets the target: `static_call_update!`.
             ///
             /// # Safety
             ///
@@ -545,7 +558,7 @@ macro_rules! declare_static_call {
                 }
             }
 
-            /// Reads the target: [`static_call_query!`].
+            /// Reads the target: `static_call_query!`.
             #[doc(hidden)]
             #[allow(dead_code)]
             $vis fn [<__scq_ $name>]() -> [<__SCU__ $name>] {
@@ -568,6 +581,8 @@ macro_rules! declare_static_call {
 /// modules (`EXPORT_STATIC_CALL_TRAMP_GPL()`): a module's sites do not name the key, and the
 /// module loader finds it through `.static_call_tramp_key`. It can be called, not updated or
 /// queried.
+///
+/// [`declare_static_call!`]: crate::declare_static_call
 #[macro_export]
 macro_rules! declare_static_call_mod {
     ($vis:vis $name:ident: $fn:ty) => {
@@ -584,6 +599,8 @@ macro_rules! declare_static_call_mod {
 /// in an `unsafe` block. A static call without a target does nothing.
 ///
 /// See [`define_static_call!`] for an example.
+///
+/// [`define_static_call!`]: crate::define_static_call
 #[macro_export]
 macro_rules! static_call {
     ($name:ident($($arg:expr),* $(,)?)) => {

@@ -55,8 +55,7 @@ impl kernel::Module for RustStaticCall {
 
         static_call_update!(rust_sample_scale, scale_by_multiplying);
         static_call_update!(rust_sample_observe, Some(report));
-        let multiplying =
-            static_call_query!(rust_sample_scale) as usize
+        let multiplying = static_call_query!(rust_sample_scale) as usize
             == scale_by_multiplying as *const () as usize;
         pr_info!("now multiplying: {multiplying}\n");
         pr_info!("scale(14) = {}\n", scale(14));

@@ -246,7 +246,10 @@ impl Sites {
             }
             // The function of the site: the one of the three that starts
             // last at or before it.
-            let Some(f) = (0..3).filter(|&f| starts[f] <= site).max_by_key(|&f| starts[f]) else {
+            let Some(f) = (0..3)
+                .filter(|&f| starts[f] <= site)
+                .max_by_key(|&f| starts[f])
+            else {
                 pr_err!("FAIL: a static call site at {site:#x} before rustc's functions\n");
                 return Err(EINVAL);
             };
