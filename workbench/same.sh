@@ -39,8 +39,9 @@ build_objs "$wt" "$BUILD/same-base"
 build_objs "$SRC" "$BUILD/same-series"
 # The series' own symbols aside: X86_TEXT_POKE_*, and on 7.3 the batched
 # static call updates that x86 selects (HAVE_STATIC_CALL_BATCH) and their
-# C KUnit test.
-ours='X86_TEXT_POKE|HAVE_STATIC_CALL_BATCH|X86_STATIC_CALL_KUNIT_TEST'
+# C KUnit test, the assembler strings of static calls that x86 selects
+# (ARCH_HAS_STATIC_CALL_ASM_STR) and the Rust static call sample.
+ours='X86_TEXT_POKE|HAVE_STATIC_CALL_BATCH|X86_STATIC_CALL_KUNIT_TEST|ARCH_HAS_STATIC_CALL_ASM_STR|SAMPLE_RUST_STATIC_CALL'
 cmp -s <(grep -v '^#' "$BUILD/same-base/.config" | grep -vE "$ours") \
        <(grep -v '^#' "$BUILD/same-series/.config" | grep -vE "$ours") ||
 	die "the two configurations differ beyond the series' own options"
