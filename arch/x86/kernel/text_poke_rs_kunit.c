@@ -672,8 +672,11 @@ static u8 *site_insn(struct static_call_site *site)
 	return (u8 *)((long)site->addr + (long)&site->addr);
 }
 
-/* Whether a site is in a Rust function: a v0-mangled symbol. */
-static bool site_in_rust(u8 *insn)
+/*
+ * Whether a site is in a Rust function: a v0-mangled symbol. Not inlined:
+ * the symbol buffer stays off the frame of the walk.
+ */
+static noinline bool site_in_rust(u8 *insn)
 {
 	char sym[KSYM_SYMBOL_LEN];
 
@@ -685,7 +688,7 @@ static bool site_in_rust(u8 *insn)
  * A site in a Rust function holds what C's patcher writes for its key's
  * target; one line says so, with the forms of the C sites of that key.
  */
-static void rust_site(struct kunit *test, struct static_call_site *rs)
+static noinline void rust_site(struct kunit *test, struct static_call_site *rs)
 {
 	unsigned int count[ARRAY_SIZE(site_forms)] = {}, i;
 	unsigned long key = site_key(rs);
