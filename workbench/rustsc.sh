@@ -26,13 +26,15 @@ set -euo pipefail
 ko=$OUT/arch/x86/kernel/text_poke_rs_torture_test.ko
 sample=$OUT/samples/rust/rust_static_call.ko
 
-# site FUNCTION: the instruction of FUNCTION that has the PLT32 relocation to
-# the trampoline, as llvm-objdump prints it: "bytes  mnemonic  target".
-site() {
-	llvm-objdump-19 -dr --disassemble-symbols="$1" "$ko" | awk '
+# reloc_insn OBJECT FUNCTION TRAMPOLINE: the instruction of FUNCTION that has
+# the PLT32 relocation to TRAMPOLINE, as llvm-objdump prints it: "offset:
+# bytes mnemonic target  (relocation)".
+reloc_insn() {
+	llvm-objdump-19 -dr --disassemble-symbols="$2" "$1" | awk -v t="$3-0x4" '
 		/^ +[0-9a-f]+:/ { insn = $0 }
-		/R_X86_64_PLT32[ \t]+__SCT__rust_tp_torture-0x4/ { r = $3; $0 = insn; $1 = $1; print $0 "  (" r ")" }'
+		/R_X86_64_PLT32/ && $3 == t { r = $3; $0 = insn; $1 = $1; print $0 "  (" r ")" }'
 }
+site() { reloc_insn "$ko" "$1" __SCT__rust_tp_torture; }
 
 forms() {
 	local f want line fail=0
@@ -61,9 +63,7 @@ forms() {
 	local sym
 	sym=$(llvm-nm-19 "$OUT/vmlinux.o" | awk '$2 == "T" && $3 ~ /^_R.*6kernel4task13might_resched$/ { print $3 }')
 	[ -n "$sym" ] || die "vmlinux.o has no kernel::task::might_resched"
-	line=$(llvm-objdump-19 -dr --disassemble-symbols="$sym" "$OUT/vmlinux.o" | awk '
-		/^ +[0-9a-f]+:/ { insn = $0 }
-		/R_X86_64_PLT32[ \t]+__SCT__might_resched-0x4/ { r = $3; $0 = insn; $1 = $1; print $0 "  (" r ")" }')
+	line=$(reloc_insn "$OUT/vmlinux.o" "$sym" __SCT__might_resched)
 	echo "vmlinux.o, kernel::task::might_resched(): ${line:-no site}"
 	[ -n "$line" ] || die "kernel::task::might_resched() does not call the might_resched trampoline"
 	llvm-readelf-19 -r "$OUT/rust/kernel.o" |

@@ -750,8 +750,8 @@ static void static_call_sites(struct kunit *test)
 	/* No update rewrites a site meanwhile. */
 	mutex_lock(&text_mutex);
 	for (site = __start_static_call_sites; site < __stop_static_call_sites; site++) {
-		unsigned long key = (long)site->key + (long)&site->key;
-		u8 *insn = (u8 *)((long)site->addr + (long)&site->addr);
+		unsigned long key = site_key(site);
+		u8 *insn = site_insn(site);
 		bool tail = key & STATIC_CALL_SITE_TAIL;
 		struct text_poke_sc_site s;
 
